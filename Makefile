@@ -1,0 +1,160 @@
+# ldx: build, run and test.
+#
+#   make            kernel/kernel and fs.img
+#   make qemu       boot ldx in QEMU (CPUS=3 MEM=128M; Ctrl-a x quits)
+#   make qemu-gdb   boot halted, waiting for gdb-multiarch
+#   make test       every test; ends with "N passed, N failed"
+#   make test-quick the fast subset, for the edit loop
+#   make grade      run every grader in the tree and print the score
+#   make clean      leave the tree as cloned
+#
+# Missing tools (cross compiler, QEMU, OpenSBI, Python) are installed from
+# Debian's packages by tools/ensure-deps on first use.
+
+CPUS ?= 3
+MEM ?= 128M
+# Scheduling quantum in milliseconds; PREEMPT=0 turns timer preemption off.
+QUANTUM_MS ?= 10
+PREEMPT ?= 1
+# Extra kernel command line (the device tree's bootargs), e.g. test=panic.
+BOOTARGS ?=
+
+TOOLPREFIX ?= riscv64-unknown-elf-
+CC = $(TOOLPREFIX)gcc
+AS = $(TOOLPREFIX)gcc
+LD = $(TOOLPREFIX)ld
+OBJCOPY = $(TOOLPREFIX)objcopy
+OBJDUMP = $(TOOLPREFIX)objdump
+NM = $(TOOLPREFIX)nm
+HOSTCC ?= cc
+PYTHON ?= python3
+QEMU = qemu-system-riscv64
+OPENSBI = /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
+
+B = build
+
+# Flags shared by the kernel and user programs.
+ARCHFLAGS = -march=rv64gc -mabi=lp64d -mcmodel=medany
+COMMONFLAGS = $(ARCHFLAGS) -ffreestanding -fno-common -nostdlib \
+  -fno-builtin-printf -fno-pie -no-pie -fno-stack-protector \
+  -fno-omit-frame-pointer -ggdb -gdwarf-2 -O2 -MMD -MP -I.
+
+KCFLAGS = $(COMMONFLAGS) -std=c11 -Wall -Wextra -Werror \
+  -Wmissing-prototypes -Wstrict-prototypes -Wshift-overflow=2 \
+  -mno-relax -DQUANTUM_MS=$(QUANTUM_MS) -DPREEMPT=$(PREEMPT)
+
+# User programs are the students' code too: xv6 programs must build
+# unmodified, so unused parameters and missing prototypes are allowed.
+UCFLAGS = $(COMMONFLAGS) -std=gnu11 -Wall -Wextra -Werror \
+  -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers
+
+HOSTCFLAGS = -std=c11 -O2 -g -Wall -Wextra -Werror -I. -MMD -MP
+
+# ---------------------------------------------------------------- kernel
+KSRCS := $(sort $(wildcard kernel/*.c kernel/*/*.c kernel/*/*.S)) trampoline.S
+# entry.S must come first: it holds the kernel's entry point.
+KSRCS := kernel/arch/entry.S $(filter-out kernel/arch/entry.S,$(KSRCS))
+KOBJS := $(patsubst %,$(B)/%.o,$(KSRCS))
+
+all: kernel/kernel fs.img
+
+$(B)/%.c.o: %.c $(B)/kflags
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(B)/%.S.o: %.S $(B)/kflags
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+# Rebuild the kernel when a build parameter changes.
+$(B)/kflags: FORCE
+	@mkdir -p $(B)
+	@echo '$(KCFLAGS)' | cmp -s - $@ || echo '$(KCFLAGS)' > $@
+
+kernel/kernel: $(KOBJS) kernel/kernel.ld
+	$(LD) -z max-page-size=4096 -T kernel/kernel.ld -o $@ $(KOBJS)
+	$(OBJDUMP) -S $@ > kernel/kernel.asm
+	$(NM) -n $@ | sed '/ [aUw] /d; s/ . / /' > kernel/kernel.sym
+
+# ---------------------------------------------------------------- user
+ULIB_SRCS := user/usys.c user/ulib.c user/printf.c user/umalloc.c
+UPROG_SRCS := $(filter-out $(ULIB_SRCS),$(sort $(wildcard user/*.c)))
+UPROGS := $(patsubst user/%.c,user/_%,$(UPROG_SRCS))
+ULIB := $(patsubst %,$(B)/%.o,$(ULIB_SRCS))
+
+$(B)/user/%.c.o: user/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) -c $< -o $@
+
+user/_%: $(B)/user/%.c.o $(ULIB) user/user.ld
+	$(LD) -z max-page-size=4096 -T user/user.ld -o $@ $< $(ULIB)
+
+# ---------------------------------------------------------------- mkfs
+mkfs/mkfs: mkfs/mkfs.c kernel/fs.h kernel/param.h kernel/stat.h kernel/types.h
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ mkfs/mkfs.c
+
+fs.img: mkfs/mkfs README.md $(UPROGS)
+	mkfs/mkfs $@ README.md $(UPROGS)
+
+# ---------------------------------------------------------------- run
+GDBPORT := $(shell expr `id -u` % 5000 + 25000)
+
+QEMUOPTS = -machine virt -bios $(OPENSBI) -kernel kernel/kernel \
+  -m $(MEM) -smp $(CPUS) -nographic \
+  -global virtio-mmio.force-legacy=false \
+  -drive file=fs.img,if=none,format=raw,id=x0 \
+  -device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0
+ifneq ($(BOOTARGS),)
+QEMUOPTS += -append "$(BOOTARGS)"
+endif
+
+deps:
+	@tools/ensure-deps
+
+qemu: deps
+	@$(MAKE) --no-print-directory all
+	$(QEMU) $(QEMUOPTS)
+
+qemu-nox: qemu
+
+.gdbinit: tools/gdbinit.tmpl
+	sed "s/:GDBPORT/:$(GDBPORT)/" < $< > $@
+
+qemu-gdb: deps
+	@$(MAKE) --no-print-directory all .gdbinit
+	@echo "*** Now run in another terminal, in this directory:"
+	@echo "***   gdb-multiarch -x .gdbinit"
+	$(QEMU) $(QEMUOPTS) -S -gdb tcp::$(GDBPORT)
+
+print-gdbport:
+	@echo $(GDBPORT)
+
+# The QEMU command line, for the test harness (one source of truth).
+print-qemu:
+	@echo $(QEMU) $(QEMUOPTS)
+
+# ---------------------------------------------------------------- tests
+test: deps
+	@$(PYTHON) tests/run.py --all
+
+test-quick: deps
+	@$(PYTHON) tests/run.py --quick
+
+grade: deps
+	@$(PYTHON) tests/grade.py
+
+fmt-check:
+	@tools/fmt-check
+
+# ---------------------------------------------------------------- clean
+clean:
+	rm -rf $(B) kernel/kernel kernel/kernel.asm kernel/kernel.sym \
+	  user/_* mkfs/mkfs mkfs/*.d fs.img .gdbinit tests/__pycache__ \
+	  tests/out compile_commands.json
+
+FORCE:
+.PHONY: all deps qemu qemu-nox qemu-gdb print-gdbport print-qemu test \
+  test-quick grade fmt-check clean FORCE
+.PRECIOUS: $(B)/%.c.o $(B)/%.S.o
+
+-include $(KOBJS:.o=.d) $(ULIB:.o=.d) $(patsubst user/_%,$(B)/user/%.c.d,$(UPROGS))

@@ -1,0 +1,138 @@
+/*
+ * RISC-V supervisor-mode control and status registers: their bits by name,
+ * and inline accessors.  Trap code says SCAUSE_ECALL_U, never 8.
+ */
+#ifndef LDX_CSR_H
+#define LDX_CSR_H
+
+/* sstatus */
+#define SSTATUS_SIE (1L << 1)  /* interrupts enabled in S-mode */
+#define SSTATUS_SPIE (1L << 5) /* SIE before the trap; restored by sret */
+#define SSTATUS_SPP (1L << 8)  /* mode before the trap: 1 = S, 0 = U */
+#define SSTATUS_SUM (1L << 18) /* S-mode may touch U pages */
+
+/* sie / sip */
+#define SIE_SSIE (1L << 1) /* software (inter-processor) interrupt */
+#define SIE_STIE (1L << 5) /* timer interrupt */
+#define SIE_SEIE (1L << 9) /* external interrupt, via the PLIC */
+
+/* scause: bit 63 says interrupt; the rest is the code. */
+#define SCAUSE_INTERRUPT (1UL << 63)
+#define SCAUSE_CODE(c) ((c) & ~SCAUSE_INTERRUPT)
+#define IRQ_S_SOFT 1
+#define IRQ_S_TIMER 5
+#define IRQ_S_EXT 9
+#define SCAUSE_MISALIGNED_FETCH 0
+#define SCAUSE_FETCH_ACCESS 1
+#define SCAUSE_ILLEGAL_INSN 2
+#define SCAUSE_BREAKPOINT 3
+#define SCAUSE_MISALIGNED_LOAD 4
+#define SCAUSE_LOAD_ACCESS 5
+#define SCAUSE_MISALIGNED_STORE 6
+#define SCAUSE_STORE_ACCESS 7
+#define SCAUSE_ECALL_U 8
+#define SCAUSE_ECALL_S 9
+#define SCAUSE_FETCH_PAGE_FAULT 12
+#define SCAUSE_LOAD_PAGE_FAULT 13
+#define SCAUSE_STORE_PAGE_FAULT 15
+
+/* satp */
+#define SATP_MODE_SV39 (8L << 60)
+#define SATP_ASID_SHIFT 44
+#define SATP_ASID_MASK 0xffffUL
+#define MAKE_SATP(pt, asid)                                                    \
+  (SATP_MODE_SV39 | ((uint64)(asid) << SATP_ASID_SHIFT) |                      \
+   (((uint64)(pt)) >> 12))
+
+/* scounteren: which counters U-mode may read. */
+#define SCOUNTEREN_CY (1 << 0)
+#define SCOUNTEREN_TM (1 << 1)
+#define SCOUNTEREN_IR (1 << 2)
+
+#ifndef __ASSEMBLER__
+#include "kernel/types.h"
+
+#define csr_read(csr)                                                          \
+  ({                                                                           \
+    uint64 __v;                                                                \
+    __asm__ volatile("csrr %0, " #csr : "=r"(__v));                            \
+    __v;                                                                       \
+  })
+#define csr_write(csr, val)                                                    \
+  __asm__ volatile("csrw " #csr ", %0" ::"rK"((uint64)(val)))
+#define csr_set(csr, bits)                                                     \
+  __asm__ volatile("csrs " #csr ", %0" ::"rK"((uint64)(bits)))
+#define csr_clear(csr, bits)                                                   \
+  __asm__ volatile("csrc " #csr ", %0" ::"rK"((uint64)(bits)))
+
+static inline void
+intr_on(void)
+{
+  csr_set(sstatus, SSTATUS_SIE);
+}
+
+static inline void
+intr_off(void)
+{
+  csr_clear(sstatus, SSTATUS_SIE);
+}
+
+static inline int
+intr_get(void)
+{
+  return (csr_read(sstatus) & SSTATUS_SIE) != 0;
+}
+
+/* The hart id; the kernel keeps it in tp (user code may change tp, so
+ * the trap entry reloads it from the trapframe). */
+static inline uint64
+r_tp(void)
+{
+  uint64 x;
+  __asm__ volatile("mv %0, tp" : "=r"(x));
+  return x;
+}
+
+static inline void
+w_tp(uint64 x)
+{
+  __asm__ volatile("mv tp, %0" ::"r"(x));
+}
+
+static inline uint64
+r_fp(void)
+{
+  uint64 x;
+  __asm__ volatile("mv %0, s0" : "=r"(x));
+  return x;
+}
+
+static inline uint64
+r_time(void)
+{
+  uint64 x;
+  __asm__ volatile("rdtime %0" : "=r"(x));
+  return x;
+}
+
+/* Flush this hart's TLB: everything, or one address space. */
+static inline void
+sfence_vma(void)
+{
+  __asm__ volatile("sfence.vma zero, zero" ::: "memory");
+}
+
+static inline void
+sfence_vma_asid(uint64 asid)
+{
+  __asm__ volatile("sfence.vma zero, %0" ::"r"(asid) : "memory");
+}
+
+static inline void
+wfi(void)
+{
+  __asm__ volatile("wfi");
+}
+#endif
+
+#endif

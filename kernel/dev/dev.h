@@ -1,0 +1,50 @@
+/*
+ * Device drivers: the NS16550A UART and the console on top of it, the PLIC
+ * (which routes device interrupts to harts), and the virtio block disk.
+ * Physical addresses and interrupt numbers of QEMU's virt machine are here.
+ */
+#ifndef LDX_DEV_H
+#define LDX_DEV_H
+
+#include "kernel/types.h"
+
+/* Physical addresses (the kernel reaches them at DEV_VA(pa)). */
+#define UART0_PA 0x10000000L
+#define VIRTIO0_PA 0x10001000L
+#define PLIC_PA 0x0c000000L
+#define PLIC_SIZE 0x400000L
+
+/* PLIC interrupt sources. */
+#define UART0_IRQ 10
+#define VIRTIO0_IRQ 1
+
+struct buf;
+
+/* uart.c */
+void uart_init(void);
+void uart_use_paging(void);
+void uart_putc_sync(int c);
+void uart_intr(void);
+
+/* console.c */
+void console_init(void);
+void console_write(const char *s, int n);
+void console_intr(int c);
+
+/* plic.c */
+void plic_init(void);
+void plic_init_hart(void);
+int plic_claim(void);
+void plic_complete(int irq);
+
+/* virtio_blk.c */
+void virtio_disk_init(void);
+/* Read (write = 0) or write n buffers, all in flight at once; returns when
+ * every one is done.  b->blockno names the block, b->data the bytes. */
+void virtio_disk_rw_many(struct buf **bufs, int n, int write);
+void virtio_disk_rw(struct buf *b, int write);
+/* Returns once every completed write is on stable storage. */
+void virtio_disk_flush(void);
+void virtio_disk_intr(void);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * The kernel's small C library: formatted console output, panic, and the
+ * string and memory functions the compiler and the kernel need.
+ * printf() and panic() are safe to call from any hart at any time; a line
+ * is formatted first and then written under the console lock, so lines
+ * from different harts never interleave.
+ */
+#ifndef LDX_LIB_H
+#define LDX_LIB_H
+
+#include "kernel/types.h"
+#include <stdarg.h>
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/* %d %u %x %p %s %c %% and the l-prefixed %ld %lu %lx. */
+void printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int snprintf(char *buf, int size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int vsnprintf(char *buf, int size, const char *fmt, va_list ap);
+
+/* Print "panic on hart N: message", a backtrace, stop all harts, power off. */
+__attribute__((noreturn)) void panic(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/* Print the return addresses of the current call chain (frame pointers). */
+void backtrace(void);
+
+/* Set once a hart panics: the others stop printing and halt. */
+extern volatile int panicking;
+
+#define assert(cond)                                                           \
+  do {                                                                         \
+    if (!(cond))                                                               \
+      panic("assertion failed: %s (%s:%d)", #cond, __FILE__, __LINE__);        \
+  } while (0)
+
+void *memset(void *dst, int c, uint64 n);
+void *memmove(void *dst, const void *src, uint64 n);
+void *memcpy(void *dst, const void *src, uint64 n);
+int memcmp(const void *a, const void *b, uint64 n);
+uint64 strlen(const char *s);
+int strncmp(const char *a, const char *b, uint64 n);
+char *strncpy(char *dst, const char *src, int n);
+/* Like strncpy but always NUL-terminates. */
+char *safestrcpy(char *dst, const char *src, int n);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * Memory: the physical page allocator and Sv39 page tables.
+ *
+ * Physical pages come from kalloc()/kfree(), one 4096-byte page at a time.
+ * Every page table maps the kernel (RAM identity-mapped, devices at
+ * DEVBASE + physical address) supervisor-only, so entering the kernel from
+ * user mode needs no page-table switch.  User memory lies in [0, USERTOP).
+ * Copies between kernel and user memory walk the user page table in
+ * software and fail with -1, never a fault, on any address the user may
+ * not touch.
+ */
+#ifndef LDX_MM_H
+#define LDX_MM_H
+
+#include "kernel/types.h"
+#include "kernel/riscv.h"
+
+typedef uint64 pte_t;
+typedef uint64 *pagetable_t; /* 512 PTEs */
+
+/* Page-table entry bits. */
+#define PTE_V (1L << 0)
+#define PTE_R (1L << 1)
+#define PTE_W (1L << 2)
+#define PTE_X (1L << 3)
+#define PTE_U (1L << 4)
+#define PTE_G (1L << 5)
+#define PTE_A (1L << 6)
+#define PTE_D (1L << 7)
+#define PA2PTE(pa) ((((uint64)(pa)) >> 12) << 10)
+#define PTE2PA(pte) (((pte) >> 10) << 12)
+#define PTE_FLAGS(pte) ((pte) & 0x3FF)
+#define PXSHIFT(level) (PGSHIFT + (9 * (level)))
+#define PX(level, va) ((((uint64)(va)) >> PXSHIFT(level)) & 0x1FF)
+
+/* Devices are mapped at DEVBASE + their physical address. */
+#define DEVBASE 0x3F80000000L
+#define DEV_VA(pa) (DEVBASE + (uint64)(pa))
+
+/* kalloc.c */
+void kalloc_init(uint64 start, uint64 end);
+void *kalloc(void);
+void kfree(void *pa);
+uint64 kalloc_free_pages(void);
+
+/* vm.c: the kernel page table */
+void kvm_init(uint64 ram_end);
+void kvm_init_hart(void);
+void kvm_switch(void);
+extern pagetable_t kernel_pagetable;
+
+/* vm.c: page tables in general */
+pte_t *vm_walk(pagetable_t pt, uint64 va, int alloc);
+int vm_map(pagetable_t pt, uint64 va, uint64 size, uint64 pa, int perm);
+uint64 vm_user_pa(pagetable_t pt, uint64 va);
+
+/* vm.c: user address spaces */
+pagetable_t uvm_create(uint64 trapframe_pa);
+void uvm_destroy(pagetable_t pt);
+int uvm_alloc(pagetable_t pt, uint64 start, uint64 end, int perm);
+void uvm_dealloc(pagetable_t pt, uint64 start, uint64 end);
+int uvm_copy(pagetable_t from, pagetable_t to);
+int copyout(pagetable_t pt, uint64 dstva, const void *src, uint64 len);
+int copyin(pagetable_t pt, void *dst, uint64 srcva, uint64 len);
+int copyinstr(pagetable_t pt, char *dst, uint64 srcva, uint64 max);
+
+#endif

@@ -1,0 +1,107 @@
+/*
+ * Processes, harts and the scheduler.
+ *
+ * Each hart runs scheduler() in its own loop: it takes the next RUNNABLE
+ * process from the run queue and swtch()es to its kernel thread.  A process
+ * gives the hart back through sched(): on a timer interrupt (yield), when
+ * it sleeps, or when it exits.
+ *
+ * Locking (order: wait_lock -> p->lock -> runqueue lock):
+ *   p->lock    guards p->state, p->chan, p->killed, p->xstate, p->pid and
+ *              p->runnext; it is held across swtch() between a process and
+ *              the scheduler.
+ *   wait_lock  guards every p->parent, so that exit() and wait() see a
+ *              consistent family tree.
+ *   fields marked "private" are touched only by the process itself (or by
+ *              its creator before it first runs).
+ */
+#ifndef LDX_PROC_H
+#define LDX_PROC_H
+
+#include "kernel/types.h"
+#include "kernel/param.h"
+#include "kernel/procinfo.h"
+#include "kernel/arch/frame.h"
+#include "kernel/lock/lock.h"
+#include "kernel/mm/mm.h"
+
+struct file;
+struct inode;
+
+/* Per-hart state. */
+struct cpu {
+  struct proc *proc;      /* running process, or 0 */
+  struct context context; /* swtch() here to enter scheduler() */
+  int noff;               /* depth of push_off() nesting */
+  int intena;             /* were interrupts on before push_off()? */
+  int hartid;
+  int started;            /* set once this hart is up */
+  uint64 ticks_seen;      /* timer interrupts taken on this hart */
+  pagetable_t satp_pt;    /* page table loaded in satp (to skip reloads) */
+};
+
+extern struct cpu cpus[NCPU];
+
+struct proc {
+  struct spinlock lock;
+
+  /* guarded by p->lock */
+  enum procstate state;
+  void *chan;             /* sleeping on chan, if SLEEPING */
+  int killed;             /* exit at the next return to user mode */
+  int xstate;             /* exit status for the parent's wait() */
+  int pid;
+  struct proc *runnext;   /* run-queue link (also guarded by the queue lock) */
+
+  /* guarded by wait_lock */
+  struct proc *parent;
+
+  /* private */
+  uint64 kstack;               /* bottom of the kernel stack */
+  uint64 sz;                   /* user memory is [0, sz), minus holes */
+  uint64 heap_start;           /* sbrk may not shrink below this */
+  pagetable_t pagetable;       /* user page table */
+  uint16 asid;                 /* address-space id, fixed per slot */
+  uint64 tlb_gen;              /* bumped when mappings are removed */
+  struct trapframe *trapframe; /* saved user registers (TRAPFRAME page) */
+  struct context context;      /* swtch() here to run this process */
+  struct file *ofile[NOFILE];  /* open files */
+  struct inode *cwd;           /* current directory */
+  char name[16];               /* for debugging and ps */
+};
+
+/* proc.c */
+void proc_init(void);
+struct cpu *mycpu(void);
+struct proc *myproc(void);
+int cpuid(void);
+void userinit(void);
+int proc_fork(void);
+__attribute__((noreturn)) void proc_exit(int status);
+int proc_wait(uint64 status_addr);
+int proc_kill(int pid);
+int proc_killed(struct proc *p);
+void proc_set_killed(struct proc *p);
+int proc_grow(int n);
+int proc_list(uint64 dst, int max);
+void proc_dump(void);
+void proc_switch_vm(struct proc *p);
+void proc_tlb_changed(struct proc *p);
+
+/* Sleep on chan, releasing lk while asleep; lk is held again on return. */
+void sleep(void *chan, struct spinlock *lk);
+void wakeup(void *chan);
+void yield(void);
+__attribute__((noreturn)) void scheduler(void);
+
+/* Copy to/from a user address (user != 0) or a kernel address. */
+int either_copyout(int user_dst, uint64 dst, const void *src, uint64 len);
+int either_copyin(void *dst, int user_src, uint64 src, uint64 len);
+
+/* exec.c */
+int exec(char *path, char **argv);
+
+/* swtch.S: save callee-saved registers in *old, load them from *new. */
+void swtch(struct context *old, struct context *new);
+
+#endif

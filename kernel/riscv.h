@@ -1,0 +1,34 @@
+/*
+ * The page-size facts user programs may rely on, plus r_sp().  This header
+ * must compile in a user program, so it holds no privileged instructions;
+ * the kernel's CSR accessors live in kernel/arch/csr.h.
+ */
+#ifndef LDX_RISCV_H
+#define LDX_RISCV_H
+
+#define PGSIZE 4096 /* bytes per page */
+#define PGSHIFT 12  /* bits of offset within a page */
+
+#define PGROUNDUP(sz) (((sz) + PGSIZE - 1) & ~(PGSIZE - 1))
+#define PGROUNDDOWN(a) (((a)) & ~(PGSIZE - 1))
+
+/*
+ * One past the highest virtual address.  Sv39 allows 2^39, but addresses
+ * with bit 38 set must be sign-extended; staying below 2^38 avoids that.
+ */
+#define MAXVA (1L << (9 + 9 + 9 + 12 - 1))
+
+#ifndef __ASSEMBLER__
+#include "kernel/types.h"
+
+/* The current stack pointer (tests of the stack guard page use it). */
+static inline uint64
+r_sp(void)
+{
+  uint64 x;
+  __asm__ volatile("mv %0, sp" : "=r"(x));
+  return x;
+}
+#endif
+
+#endif
