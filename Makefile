@@ -33,19 +33,21 @@ OPENSBI = /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 
 B = build
 
-# Flags shared by the kernel and user programs.
-ARCHFLAGS = -march=rv64gc -mabi=lp64d -mcmodel=medany
-COMMONFLAGS = $(ARCHFLAGS) -ffreestanding -fno-common -nostdlib \
+# Flags shared by the kernel and user programs.  The kernel is built
+# without floating point, so it can never touch the FPU state.
+KARCH = -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
+UARCH = -march=rv64gc -mabi=lp64d -mcmodel=medany
+COMMONFLAGS = -ffreestanding -fno-common -nostdlib \
   -fno-builtin-printf -fno-pie -no-pie -fno-stack-protector \
   -fno-omit-frame-pointer -ggdb -gdwarf-2 -O2 -MMD -MP -I.
 
-KCFLAGS = $(COMMONFLAGS) -std=c11 -Wall -Wextra -Werror \
+KCFLAGS = $(KARCH) $(COMMONFLAGS) -std=c11 -Wall -Wextra -Werror \
   -Wmissing-prototypes -Wstrict-prototypes -Wshift-overflow=2 \
   -mno-relax -DQUANTUM_MS=$(QUANTUM_MS) -DPREEMPT=$(PREEMPT)
 
 # User programs are the students' code too: xv6 programs must build
 # unmodified, so unused parameters and missing prototypes are allowed.
-UCFLAGS = $(COMMONFLAGS) -std=gnu11 -Wall -Wextra -Werror \
+UCFLAGS = $(UARCH) $(COMMONFLAGS) -std=gnu11 -Wall -Wextra -Werror \
   -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers
 
 HOSTCFLAGS = -std=c11 -O2 -g -Wall -Wextra -Werror -I. -MMD -MP

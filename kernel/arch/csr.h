@@ -9,6 +9,7 @@
 #define SSTATUS_SIE (1L << 1)  /* interrupts enabled in S-mode */
 #define SSTATUS_SPIE (1L << 5) /* SIE before the trap; restored by sret */
 #define SSTATUS_SPP (1L << 8)  /* mode before the trap: 1 = S, 0 = U */
+#define SSTATUS_FS (3L << 13)  /* floating-point unit state; 0 = off */
 #define SSTATUS_SUM (1L << 18) /* S-mode may touch U pages */
 
 /* sie / sip */
@@ -37,7 +38,7 @@
 #define SCAUSE_STORE_PAGE_FAULT 15
 
 /* satp */
-#define SATP_MODE_SV39 (8L << 60)
+#define SATP_MODE_SV39 (8UL << 60)
 #define SATP_ASID_SHIFT 44
 #define SATP_ASID_MASK 0xffffUL
 #define MAKE_SATP(pt, asid)                                                    \

@@ -7,6 +7,7 @@
 #define LDX_DEV_H
 
 #include "kernel/types.h"
+#include "kernel/lock/lock.h"
 
 /* Physical addresses (the kernel reaches them at DEV_VA(pa)). */
 #define UART0_PA 0x10000000L
@@ -26,7 +27,9 @@ void uart_use_paging(void);
 void uart_putc_sync(int c);
 void uart_intr(void);
 
-/* console.c */
+/* console.c: console_write needs console_out_lock held (printf holds it
+ * for a whole call, so lines from different harts never interleave). */
+extern struct spinlock console_out_lock;
 void console_init(void);
 void console_write(const char *s, int n);
 void console_intr(int c);

@@ -57,6 +57,8 @@ uint64 vm_user_pa(pagetable_t pt, uint64 va);
 /* vm.c: user address spaces */
 pagetable_t uvm_create(uint64 trapframe_pa);
 void uvm_destroy(pagetable_t pt);
+void uvm_clear(pagetable_t pt);
+void uvm_swap(pagetable_t a, pagetable_t b);
 int uvm_alloc(pagetable_t pt, uint64 start, uint64 end, int perm);
 void uvm_dealloc(pagetable_t pt, uint64 start, uint64 end);
 int uvm_copy(pagetable_t from, pagetable_t to);

@@ -6,6 +6,7 @@
 #define LDX_TRAP_H
 
 #include "kernel/types.h"
+#include "kernel/lock/lock.h"
 
 struct file;
 
@@ -25,6 +26,7 @@ extern int timer_preempt; /* 0: cooperative scheduling only */
 
 /* syscall.c: the system-call number is checked and dispatched here. */
 void syscall(void);
+const char *syscall_name(uint64 num);
 /*
  * Fetch the nth system-call argument (a0..a5); the signatures are xv6's,
  * so kernel code from course labs compiles.  argaddr does not check the

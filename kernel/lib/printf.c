@@ -1,0 +1,228 @@
+/*
+ * Kernel formatted output and panic.
+ *
+ * printf formats into a line buffer on the stack and hands each full
+ * buffer to the console while holding the console lock for the whole call,
+ * so a line from one hart never interleaves with another's.  After a panic
+ * the lock is bypassed (its holder may be the hart that panicked) and the
+ * other harts stop printing.
+ *
+ * Locks: console_out_lock (console.c), taken with interrupts off; nothing is acquired inside
+ * it except the UART's transmit path, which takes no lock.
+ */
+#include "kernel/lib/lib.h"
+#include "kernel/arch/boot.h"
+#include "kernel/arch/csr.h"
+#include "kernel/memlayout.h"
+#include "kernel/arch/sbi.h"
+#include "kernel/dev/dev.h"
+#include "kernel/lock/lock.h"
+#include "kernel/proc/proc.h"
+
+volatile int panicking;
+
+/* An output sink: a bounded buffer, flushed to the console when full. */
+struct sink {
+  char *buf;
+  int size, len;
+  int total;     /* characters produced, including those cut off */
+  int console;   /* flush to the console when full, instead of dropping */
+};
+
+static void
+sink_flush(struct sink *s)
+{
+  if (s->console && s->len > 0)
+    console_write(s->buf, s->len);
+  s->len = 0;
+}
+
+static void
+put(struct sink *s, char c)
+{
+  s->total++;
+  if (s->len == s->size) {
+    if (!s->console)
+      return;
+    sink_flush(s);
+  }
+  s->buf[s->len++] = c;
+}
+
+static void
+put_uint(struct sink *s, uint64 x, int base, int width)
+{
+  static const char digits[] = "0123456789abcdef";
+  char tmp[24];
+  int i = 0;
+  do {
+    tmp[i++] = digits[x % base];
+    x /= base;
+  } while (x);
+  while (i < width)
+    tmp[i++] = '0';
+  while (i > 0)
+    put(s, tmp[--i]);
+}
+
+static void
+format(struct sink *s, const char *fmt, va_list ap)
+{
+  for (; *fmt; fmt++) {
+    if (*fmt != '%') {
+      put(s, *fmt);
+      continue;
+    }
+    fmt++;
+    int islong = 0;
+    while (*fmt == 'l') {
+      islong = 1;
+      fmt++;
+    }
+    switch (*fmt) {
+    case 'd': {
+      long v = islong ? va_arg(ap, long) : va_arg(ap, int);
+      if (v < 0) {
+        put(s, '-');
+        put_uint(s, -(uint64)v, 10, 0);
+      } else {
+        put_uint(s, v, 10, 0);
+      }
+      break;
+    }
+    case 'u':
+      put_uint(s, islong ? va_arg(ap, uint64) : va_arg(ap, uint), 10, 0);
+      break;
+    case 'x':
+      put_uint(s, islong ? va_arg(ap, uint64) : va_arg(ap, uint), 16, 0);
+      break;
+    case 'p':
+      put(s, '0');
+      put(s, 'x');
+      put_uint(s, (uint64)va_arg(ap, void *), 16, 16);
+      break;
+    case 's': {
+      const char *str = va_arg(ap, const char *);
+      if (str == 0)
+        str = "(null)";
+      while (*str)
+        put(s, *str++);
+      break;
+    }
+    case 'c':
+      put(s, (char)va_arg(ap, int));
+      break;
+    case '%':
+      put(s, '%');
+      break;
+    case '\0':
+      put(s, '%');
+      return;
+    default:
+      /* Unknown directive: show it as written. */
+      put(s, '%');
+      put(s, *fmt);
+      break;
+    }
+  }
+}
+
+int
+vsnprintf(char *buf, int size, const char *fmt, va_list ap)
+{
+  if (size <= 0)
+    return 0;
+  struct sink s = {buf, size - 1, 0, 0, 0};
+  format(&s, fmt, ap);
+  buf[s.len] = '\0';
+  return s.total;
+}
+
+int
+snprintf(char *buf, int size, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(buf, size, fmt, ap);
+  va_end(ap);
+  return n;
+}
+
+static void
+vprint(const char *fmt, va_list ap)
+{
+  char line[128];
+  struct sink s = {line, sizeof(line), 0, 0, 1};
+  format(&s, fmt, ap);
+  sink_flush(&s);
+}
+
+void
+printf(const char *fmt, ...)
+{
+  va_list ap;
+  if (panicking) {
+    /* Only the panicking hart prints; the others are being stopped. */
+    if (console_out_lock.locked && console_out_lock.cpu == &cpus[r_tp()])
+      ;
+    else if (panicking != (int)r_tp() + 1)
+      for (;;)
+        wfi();
+  }
+  int locked = !panicking;
+  if (locked)
+    acquire(&console_out_lock);
+  va_start(ap, fmt);
+  vprint(fmt, ap);
+  va_end(ap);
+  if (locked)
+    release(&console_out_lock);
+}
+
+void
+backtrace(void)
+{
+  /* With frame pointers, fp-8 holds the return address and fp-16 the
+   * caller's fp.  Stop at anything that does not look like a kernel stack
+   * frame rather than fault while reporting a fault. */
+  uint64 fp = r_fp();
+  uint64 lo = KERNBASE, hi = bootinfo.ram_base + bootinfo.ram_size;
+  printf("backtrace:\n");
+  for (int depth = 0; depth < 32; depth++) {
+    if (fp < lo + 16 || fp >= hi || (fp & 7))
+      break;
+    uint64 ra = *(uint64 *)(fp - 8);
+    uint64 prev = *(uint64 *)(fp - 16);
+    if (ra == 0)
+      break;
+    printf("  %p\n", (void *)(ra - 4));
+    if (prev <= fp)
+      break;
+    fp = prev;
+  }
+}
+
+void
+panic(const char *fmt, ...)
+{
+  intr_off();
+  int me = (int)r_tp();
+  /* The first hart to panic wins; a second panic (say, in backtrace) on
+   * the same hart goes straight to power-off. */
+  if (__sync_val_compare_and_swap(&panicking, 0, me + 1) != 0) {
+    if (panicking == me + 1)
+      sbi_shutdown(1);
+    for (;;)
+      wfi();
+  }
+  sbi_send_ipi(~0UL); /* the others see panicking and stop */
+  char line[160];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(line, sizeof(line), fmt, ap);
+  va_end(ap);
+  printf("\npanic on hart %d: %s\n", me, line);
+  backtrace();
+  printf("ldx: halted after panic\n");
+  sbi_shutdown(1);
+}

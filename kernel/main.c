@@ -1,0 +1,106 @@
+/*
+ * Boot.  OpenSBI starts one hart (any of them: it draws lots) at _entry
+ * in S-mode; entry.S gives it a stack and calls kmain().  kmain brings up
+ * the machine in dependency order, starts the other harts with SBI HSM,
+ * creates the first process and becomes this hart's scheduler.  Every
+ * other hart enters at _secondary_entry and runs kmain_secondary(): the
+ * per-hart part of the set-up, then its own scheduler.
+ */
+#include "kernel/arch/boot.h"
+#include "kernel/arch/csr.h"
+#include "kernel/arch/sbi.h"
+#include "kernel/dev/dev.h"
+#include "kernel/fs/file.h"
+#include "kernel/lib/lib.h"
+#include "kernel/memlayout.h"
+#include "kernel/mm/mm.h"
+#include "kernel/proc/proc.h"
+#include "kernel/trap/trap.h"
+
+extern char end[];
+
+/* Per-hart set-up shared by the boot hart and the others. */
+static void
+hart_init(uint64 hartid)
+{
+  struct cpu *c = mycpu();
+  c->hartid = hartid;
+  kvm_init_hart();
+  c->satp_pt = kernel_pagetable;
+  trap_init_hart();
+  plic_init_hart();
+  timer_init_hart();
+  /* Let user code read the time CSR (rdtime), for measurements. */
+  csr_write(scounteren, SCOUNTEREN_TM | SCOUNTEREN_CY | SCOUNTEREN_IR);
+  c->started = 1;
+  printf("hart %d: up\n", (int)hartid);
+}
+
+/* Boot option test=panic: a panic a few calls deep, to show (and test)
+ * the panic report and its backtrace. */
+static void __attribute__((noinline))
+panic_deep(const char *why)
+{
+  panic("deliberate panic (%s)", why);
+}
+
+static void __attribute__((noinline))
+panic_deeper(const char *why)
+{
+  panic_deep(why);
+  __asm__ volatile(""); /* keep the call a call, not a tail jump */
+}
+
+void
+kmain(uint64 hartid, uint64 dtb_pa)
+{
+  uart_init();
+  if (dtb_parse(dtb_pa, &bootinfo) < 0) {
+    printf("ldx: cannot read the device tree at %p\n", (void *)dtb_pa);
+    sbi_shutdown(1);
+  }
+  uint64 ram_end = bootinfo.ram_base + bootinfo.ram_size;
+  printf("\nldx: booting on hart %d, %d harts, RAM %p-%p\n", (int)hartid,
+         bootinfo.nharts, (void *)bootinfo.ram_base, (void *)ram_end);
+
+  kalloc_init((uint64)end, ram_end);
+  kvm_init(ram_end);
+  mycpu()->hartid = hartid;
+  proc_init();
+  kvm_init_hart();
+  uart_use_paging();
+  plic_init();
+  timer_init(bootinfo.timebase_hz);
+  console_init();
+  binit();
+  iinit();
+  fileinit();
+  virtio_disk_init();
+  userinit();
+  hart_init(hartid);
+
+  /* Start the other harts, one at a time so their lines come in order. */
+  for (int i = 0; i < bootinfo.nharts; i++) {
+    uint64 id = bootinfo.hartids[i];
+    if (id == hartid)
+      continue;
+    if (sbi_hart_start(id, (uint64)_secondary_entry, 0) != SBI_SUCCESS) {
+      printf("hart %d: could not be started\n", (int)id);
+      continue;
+    }
+    while (!cpus[id].started)
+      ;
+  }
+
+  if (bootarg_has("test=panic"))
+    panic_deeper("boot option test=panic");
+
+  scheduler();
+}
+
+void
+kmain_secondary(uint64 hartid)
+{
+  hart_init(hartid);
+  scheduler();
+}

@@ -1,0 +1,86 @@
+/*
+ * The physical page allocator: a free list of 4096-byte pages covering RAM
+ * from the end of the kernel image to the end of RAM, minus the device
+ * tree blob (OpenSBI's region below the kernel is never included).
+ *
+ * Freed pages are filled with junk (0x01 bytes) so that a use after free
+ * reads nonsense and fails loudly.  kalloc() hands the page out as it lies
+ * (junk, with the free-list link in its first word): callers initialise
+ * what they use.
+ *
+ * Locks: kmem.lock guards the list and the count; it is a leaf lock.
+ */
+#include "kernel/mm/mm.h"
+#include "kernel/arch/boot.h"
+#include "kernel/lib/lib.h"
+#include "kernel/lock/lock.h"
+
+#define JUNK_FREED 0x01
+
+struct run {
+  struct run *next;
+};
+
+static struct {
+  struct spinlock lock;
+  struct run *free;    /* guarded by lock */
+  uint64 nfree;        /* guarded by lock */
+  uint64 start, end;   /* the managed range; fixed after init */
+} kmem;
+
+static int
+in_dtb(uint64 pa)
+{
+  uint64 lo = PGROUNDDOWN(bootinfo.dtb_pa);
+  uint64 hi = PGROUNDUP(bootinfo.dtb_pa + bootinfo.dtb_size);
+  return pa >= lo && pa < hi;
+}
+
+void
+kalloc_init(uint64 start, uint64 end)
+{
+  spinlock_init(&kmem.lock, "kmem");
+  kmem.start = PGROUNDUP(start);
+  kmem.end = PGROUNDDOWN(end);
+  for (uint64 pa = kmem.start; pa + PGSIZE <= kmem.end; pa += PGSIZE)
+    if (!in_dtb(pa))
+      kfree((void *)pa);
+}
+
+void
+kfree(void *p)
+{
+  uint64 pa = (uint64)p;
+  if ((pa % PGSIZE) != 0 || pa < kmem.start || pa >= kmem.end || in_dtb(pa))
+    panic("kfree: bad page %p", p);
+  memset(p, JUNK_FREED, PGSIZE);
+  struct run *r = p;
+  acquire(&kmem.lock);
+  r->next = kmem.free;
+  kmem.free = r;
+  kmem.nfree++;
+  release(&kmem.lock);
+}
+
+/* One page of junk-filled memory, or 0 if none is left. */
+void *
+kalloc(void)
+{
+  acquire(&kmem.lock);
+  struct run *r = kmem.free;
+  if (r) {
+    kmem.free = r->next;
+    kmem.nfree--;
+  }
+  release(&kmem.lock);
+  return r;
+}
+
+uint64
+kalloc_free_pages(void)
+{
+  acquire(&kmem.lock);
+  uint64 n = kmem.nfree;
+  release(&kmem.lock);
+  return n;
+}

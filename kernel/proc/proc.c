@@ -1,0 +1,631 @@
+/*
+ * Processes and the scheduler.
+ *
+ * A process is a slot in procs[]: a user address space, a kernel stack
+ * (a fixed slot in proc_kstacks[] with a guard page below it), a trapframe
+ * page and a saved kernel context.  Its life: UNUSED -> USED (being built)
+ * -> RUNNABLE <-> RUNNING <-> SLEEPING -> ZOMBIE (exited, waiting for its
+ * parent's wait) -> UNUSED.
+ *
+ * The scheduler's decision: every hart runs scheduler(), which takes the
+ * process at the head of one shared FIFO run queue (round robin: a process
+ * that yields goes to the tail) and switches to it with swtch().  A hart
+ * with nothing to run waits in wfi; making a process runnable sends an
+ * inter-processor interrupt to one idle hart so it need not wait for its
+ * next timer tick.
+ *
+ * Address spaces: every process page table maps the kernel, so satp
+ * changes only when a hart switches to a different process, and a hart
+ * that goes idle may keep the last one loaded.  That is safe because a
+ * slot's root table and trapframe are allocated once and never freed: a
+ * stale satp only ever translates kernel addresses, through root entries
+ * that never change.  Each slot has its own ASID; a per-hart record of the
+ * "TLB generation" it last saw for each ASID tells it when it must flush
+ * (after another hart removed mappings, or the slot was reused).
+ *
+ * Locks (order: wait_lock -> p->lock -> rq.lock), see proc.h for fields.
+ * p->lock is held across swtch() in both directions: the scheduler takes it
+ * before running p, and p holds it when it calls sched() to give the hart
+ * back.
+ */
+#include "kernel/proc/proc.h"
+#include "kernel/arch/boot.h"
+#include "kernel/arch/csr.h"
+#include "kernel/arch/sbi.h"
+#include "kernel/fs/file.h"
+#include "kernel/lib/lib.h"
+#include "kernel/memlayout.h"
+#include "kernel/trap/trap.h"
+
+struct cpu cpus[NCPU];
+static struct proc procs[NPROC];
+static struct proc *initproc;
+static int nextpid = 1;
+static struct spinlock wait_lock;
+
+/* Kernel stacks, one slot per process, each with a guard page at its
+ * bottom that kvm_init() unmaps. */
+__attribute__((aligned(PGSIZE))) char proc_kstacks[NPROC * BOOT_STACK_SLOT];
+
+/* The run queue: RUNNABLE processes in the order they will run. */
+static struct {
+  struct spinlock lock;
+  struct proc *head, *tail;
+} rq;
+static volatile uint64 idle_harts; /* bit per hart id waiting in wfi */
+
+/* TLB bookkeeping (see the file comment). */
+static uint64 tlb_generation;
+static int asids_ok; /* the hart implements enough ASID bits */
+static uint64 asid_seen[NCPU][NPROC + 1];
+
+static void forkret(void);
+static void sched(void);
+
+struct cpu *
+mycpu(void)
+{
+  return &cpus[r_tp()];
+}
+
+/* Must be called with interrupts off, or the answer may be stale. */
+int
+cpuid(void)
+{
+  return (int)r_tp();
+}
+
+struct proc *
+myproc(void)
+{
+  push_off();
+  struct proc *p = mycpu()->proc;
+  pop_off();
+  return p;
+}
+
+void
+proc_init(void)
+{
+  spinlock_init(&wait_lock, "wait_lock");
+  spinlock_init(&rq.lock, "runqueue");
+  for (int i = 0; i < NPROC; i++) {
+    struct proc *p = &procs[i];
+    spinlock_init(&p->lock, "proc");
+    p->state = UNUSED;
+    p->kstack = (uint64)proc_kstacks + i * BOOT_STACK_SLOT + PGSIZE;
+    p->asid = i + 1; /* ASID 0 is the kernel's */
+  }
+  /* Can this hart tell NPROC address spaces apart?  Write all ones in the
+   * ASID field and see how many bits stick. */
+  uint64 old = csr_read(satp);
+  csr_write(satp, old | (SATP_ASID_MASK << SATP_ASID_SHIFT));
+  uint64 bits = (csr_read(satp) >> SATP_ASID_SHIFT) & SATP_ASID_MASK;
+  csr_write(satp, old);
+  sfence_vma();
+  asids_ok = bits >= NPROC;
+}
+
+/* ---------------------------------------------------------------- run queue */
+
+/* Append p (RUNNABLE, p->lock held) and wake an idle hart to run it. */
+static void
+rq_push(struct proc *p)
+{
+  acquire(&rq.lock);
+  p->runnext = 0;
+  if (rq.tail)
+    rq.tail->runnext = p;
+  else
+    rq.head = p;
+  rq.tail = p;
+  release(&rq.lock);
+
+  uint64 idle = idle_harts & ~(1UL << cpuid());
+  if (idle)
+    sbi_send_ipi(idle & -idle); /* the lowest idle hart */
+}
+
+static struct proc *
+rq_pop(void)
+{
+  acquire(&rq.lock);
+  struct proc *p = rq.head;
+  if (p) {
+    rq.head = p->runnext;
+    if (rq.head == 0)
+      rq.tail = 0;
+  }
+  release(&rq.lock);
+  return p;
+}
+
+/* ---------------------------------------------------------------- vm */
+
+/* Load p's page table on this hart, flushing p's stale TLB entries if any. */
+void
+proc_switch_vm(struct proc *p)
+{
+  struct cpu *c = mycpu();
+  if (c->satp_pt != p->pagetable) {
+    csr_write(satp, MAKE_SATP(p->pagetable, p->asid));
+    c->satp_pt = p->pagetable;
+    if (!asids_ok)
+      sfence_vma();
+  }
+  uint64 *seen = &asid_seen[c->hartid][p->asid];
+  if (*seen != p->tlb_gen) {
+    sfence_vma_asid(p->asid);
+    *seen = p->tlb_gen;
+  }
+}
+
+/* p's mappings changed: other harts must flush before running p again. */
+void
+proc_tlb_changed(struct proc *p)
+{
+  p->tlb_gen = __sync_add_and_fetch(&tlb_generation, 1);
+  push_off();
+  if (mycpu()->proc == p)
+    proc_switch_vm(p);
+  pop_off();
+}
+
+/* ---------------------------------------------------------------- life */
+
+/*
+ * Find an unused slot and give it a pid, a trapframe and an empty address
+ * space; its context starts at forkret.  Returns with p->lock held, or 0.
+ */
+static struct proc *
+proc_alloc(void)
+{
+  struct proc *p;
+  for (p = procs; p < &procs[NPROC]; p++) {
+    acquire(&p->lock);
+    if (p->state == UNUSED)
+      goto found;
+    release(&p->lock);
+  }
+  return 0;
+
+found:
+  p->pid = __sync_fetch_and_add(&nextpid, 1);
+  p->state = USED;
+  p->killed = 0;
+  p->xstate = 0;
+  p->chan = 0;
+  p->sz = 0;
+  p->heap_start = 0;
+  if (p->trapframe == 0 && (p->trapframe = kalloc()) == 0)
+    goto fail;
+  memset(p->trapframe, 0, PGSIZE);
+  if (p->pagetable == 0 &&
+      (p->pagetable = uvm_create((uint64)p->trapframe)) == 0)
+    goto fail;
+  p->tlb_gen = __sync_add_and_fetch(&tlb_generation, 1);
+  memset(&p->context, 0, sizeof(p->context));
+  p->context.ra = (uint64)forkret;
+  p->context.sp = p->kstack + KSTACK_PAGES * PGSIZE;
+  return p;
+
+fail:
+  p->state = UNUSED;
+  release(&p->lock);
+  return 0;
+}
+
+/* Release p's user memory and mark the slot free; p->lock held.  The
+ * root table and the trapframe page stay with the slot. */
+static void
+proc_free(struct proc *p)
+{
+  uvm_clear(p->pagetable);
+  p->sz = 0;
+  p->pid = 0;
+  p->parent = 0;
+  p->name[0] = 0;
+  p->chan = 0;
+  p->killed = 0;
+  p->xstate = 0;
+  p->state = UNUSED;
+}
+
+/*
+ * The first process.  It is built here, in the kernel, with an empty
+ * address space; on its first run (forkret) it mounts the root file system
+ * and execs /init.
+ */
+void
+userinit(void)
+{
+  struct proc *p = proc_alloc();
+  if (p == 0)
+    panic("userinit: no memory for the first process");
+  initproc = p;
+  safestrcpy(p->name, "init", sizeof(p->name));
+  p->state = RUNNABLE;
+  rq_push(p);
+  release(&p->lock);
+}
+
+/* Where every new process starts running, in the kernel, via swtch(). */
+static void
+forkret(void)
+{
+  static int first = 1;
+  struct proc *p = myproc();
+  release(&p->lock); /* taken by scheduler() */
+
+  if (first) {
+    /* File-system setup sleeps on disk I/O, so it runs in a process. */
+    first = 0;
+    fsinit(ROOTDEV);
+    p->cwd = namei("/");
+    char *argv[] = {"/init", 0};
+    if (exec("/init", argv) < 0)
+      panic("init: cannot exec /init (is fs.img built?)");
+  }
+  usertrap_return();
+}
+
+int
+proc_fork(void)
+{
+  struct proc *p = myproc();
+  struct proc *np = proc_alloc();
+  if (np == 0)
+    return -1;
+  if (uvm_copy(p->pagetable, np->pagetable) < 0) {
+    proc_free(np);
+    release(&np->lock);
+    return -1;
+  }
+  np->sz = p->sz;
+  np->heap_start = p->heap_start;
+  *np->trapframe = *p->trapframe;
+  np->trapframe->a0 = 0; /* fork returns 0 in the child */
+  for (int i = 0; i < NOFILE; i++)
+    if (p->ofile[i])
+      np->ofile[i] = filedup(p->ofile[i]);
+  np->cwd = idup(p->cwd);
+  safestrcpy(np->name, p->name, sizeof(np->name));
+  int pid = np->pid;
+  release(&np->lock);
+
+  acquire(&wait_lock);
+  np->parent = p;
+  release(&wait_lock);
+
+  acquire(&np->lock);
+  np->state = RUNNABLE;
+  rq_push(np);
+  release(&np->lock);
+  return pid;
+}
+
+/* Give p's children to init.  wait_lock held. */
+static void
+reparent(struct proc *p)
+{
+  for (struct proc *pp = procs; pp < &procs[NPROC]; pp++) {
+    if (pp->parent == p) {
+      pp->parent = initproc;
+      wakeup(initproc);
+    }
+  }
+}
+
+void
+proc_exit(int status)
+{
+  struct proc *p = myproc();
+  if (p == initproc)
+    panic("init exiting (status %d)", status);
+
+  for (int fd = 0; fd < NOFILE; fd++) {
+    if (p->ofile[fd]) {
+      fileclose(p->ofile[fd]);
+      p->ofile[fd] = 0;
+    }
+  }
+  begin_op();
+  iput(p->cwd);
+  end_op();
+  p->cwd = 0;
+
+  acquire(&wait_lock);
+  reparent(p);
+  wakeup(p->parent);
+  acquire(&p->lock);
+  p->xstate = status;
+  p->state = ZOMBIE;
+  release(&wait_lock);
+
+  sched();
+  panic("zombie exit");
+}
+
+/* Wait for a child to exit; store its status at user address addr (if not
+ * 0) and return its pid.  -1 if there are no children or we are killed. */
+int
+proc_wait(uint64 addr)
+{
+  struct proc *p = myproc();
+  acquire(&wait_lock);
+  for (;;) {
+    int havekids = 0;
+    for (struct proc *pp = procs; pp < &procs[NPROC]; pp++) {
+      if (pp->parent != p)
+        continue;
+      acquire(&pp->lock);
+      havekids = 1;
+      if (pp->state == ZOMBIE) {
+        int pid = pp->pid;
+        if (addr != 0 && copyout(p->pagetable, addr, &pp->xstate,
+                                 sizeof(pp->xstate)) < 0) {
+          release(&pp->lock);
+          release(&wait_lock);
+          return -1;
+        }
+        proc_free(pp);
+        release(&pp->lock);
+        release(&wait_lock);
+        return pid;
+      }
+      release(&pp->lock);
+    }
+    if (!havekids || proc_killed(p)) {
+      release(&wait_lock);
+      return -1;
+    }
+    sleep(p, &wait_lock);
+  }
+}
+
+int
+proc_kill(int pid)
+{
+  for (struct proc *p = procs; p < &procs[NPROC]; p++) {
+    acquire(&p->lock);
+    if (p->pid == pid && p->state != UNUSED && p->state != ZOMBIE) {
+      p->killed = 1;
+      if (p->state == SLEEPING) {
+        p->state = RUNNABLE; /* it notices when it returns to user mode */
+        rq_push(p);
+      }
+      release(&p->lock);
+      return 0;
+    }
+    release(&p->lock);
+  }
+  return -1;
+}
+
+void
+proc_set_killed(struct proc *p)
+{
+  acquire(&p->lock);
+  p->killed = 1;
+  release(&p->lock);
+}
+
+int
+proc_killed(struct proc *p)
+{
+  acquire(&p->lock);
+  int k = p->killed;
+  release(&p->lock);
+  return k;
+}
+
+/* sbrk: grow or shrink user memory by n bytes. */
+int
+proc_grow(int n)
+{
+  struct proc *p = myproc();
+  uint64 sz = p->sz;
+  if (n > 0) {
+    if (sz + n > USERTOP)
+      return -1;
+    if (uvm_alloc(p->pagetable, sz, sz + n, PTE_R | PTE_W) < 0) {
+      uvm_dealloc(p->pagetable, sz, sz + n);
+      return -1;
+    }
+    p->sz = sz + n;
+    proc_tlb_changed(p);
+  } else if (n < 0) {
+    uint64 down = (uint64)(-(long)n);
+    if (down > sz - p->heap_start)
+      return -1;
+    uvm_dealloc(p->pagetable, sz - down, sz);
+    p->sz = sz - down;
+    proc_tlb_changed(p);
+  }
+  return 0;
+}
+
+/* ---------------------------------------------------------------- switching */
+
+/*
+ * Give this hart back to the scheduler.  The caller holds p->lock (and no
+ * other lock) and has already changed p->state.  intena belongs to this
+ * kernel thread, not to the hart, so it is saved across the switch.
+ */
+static void
+sched(void)
+{
+  struct proc *p = myproc();
+  struct cpu *c = mycpu();
+  if (!holding(&p->lock))
+    panic("sched: p->lock not held");
+  if (c->noff != 1)
+    panic("sched: %d locks held", c->noff);
+  if (p->state == RUNNING)
+    panic("sched: process still RUNNING");
+  if (intr_get())
+    panic("sched: interrupts enabled");
+  int intena = c->intena;
+  swtch(&p->context, &c->context);
+  mycpu()->intena = intena;
+}
+
+/* Give up the hart for one round (the timer says the quantum is over). */
+void
+yield(void)
+{
+  struct proc *p = myproc();
+  acquire(&p->lock);
+  p->state = RUNNABLE;
+  rq_push(p);
+  sched();
+  release(&p->lock);
+}
+
+/*
+ * The per-hart scheduler loop: decide who runs next and switch to it.
+ * It never returns.  It runs on the hart's boot stack.
+ */
+void
+scheduler(void)
+{
+  struct cpu *c = mycpu();
+  uint64 me = 1UL << c->hartid;
+  c->proc = 0;
+  for (;;) {
+    intr_on(); /* let devices interrupt between processes */
+    struct proc *p = rq_pop();
+    if (p == 0) {
+      /* Nothing to run.  Announce that we are idle, look once more, then
+       * wait: wfi returns on any pending interrupt even with SIE off, so
+       * a wake-up IPI sent after the check is not lost. */
+      intr_off();
+      __sync_fetch_and_or(&idle_harts, me);
+      if (rq.head == 0)
+        wfi();
+      __sync_fetch_and_and(&idle_harts, ~me);
+      continue;
+    }
+    acquire(&p->lock);
+    if (p->state != RUNNABLE)
+      panic("scheduler: pid %d on the run queue in state %d", p->pid,
+            p->state);
+    p->state = RUNNING;
+    c->proc = p;
+    proc_switch_vm(p);
+    swtch(&c->context, &p->context); /* the context switch */
+    c->proc = 0;
+    release(&p->lock);
+  }
+}
+
+/*
+ * Sleep on chan until wakeup(chan), releasing lk meanwhile.  p->chan and
+ * p->state are set before lk is released, so a waker holding lk always
+ * sees this process asleep: no wake-up is lost.
+ */
+void
+sleep(void *chan, struct spinlock *lk)
+{
+  struct proc *p = myproc();
+  acquire(&p->lock);
+  p->chan = chan;
+  p->state = SLEEPING;
+  release(lk);
+  sched();
+  p->chan = 0;
+  release(&p->lock);
+  acquire(lk);
+}
+
+/*
+ * Wake every process sleeping on chan.  The caller holds the lock its
+ * sleepers passed to sleep(), so the unlocked first look at state and chan
+ * is safe (see sleep); the look is confirmed under p->lock.
+ */
+void
+wakeup(void *chan)
+{
+  struct proc *me = myproc();
+  for (struct proc *p = procs; p < &procs[NPROC]; p++) {
+    if (p == me || *(volatile enum procstate *)&p->state != SLEEPING ||
+        *(void *volatile *)&p->chan != chan)
+      continue;
+    acquire(&p->lock);
+    if (p->state == SLEEPING && p->chan == chan) {
+      p->state = RUNNABLE;
+      rq_push(p);
+    }
+    release(&p->lock);
+  }
+}
+
+/* ---------------------------------------------------------------- copies */
+
+int
+either_copyout(int user_dst, uint64 dst, const void *src, uint64 len)
+{
+  if (user_dst)
+    return copyout(myproc()->pagetable, dst, src, len);
+  memmove((void *)dst, src, len);
+  return 0;
+}
+
+int
+either_copyin(void *dst, int user_src, uint64 src, uint64 len)
+{
+  if (user_src)
+    return copyin(myproc()->pagetable, dst, src, len);
+  memmove(dst, (void *)src, len);
+  return 0;
+}
+
+/* ---------------------------------------------------------------- reports */
+
+static const char *const state_names[] = {
+    [UNUSED] = "unused",     [USED] = "used",   [SLEEPING] = "sleep",
+    [RUNNABLE] = "runnable", [RUNNING] = "run", [ZOMBIE] = "zombie",
+};
+
+/* Copy up to max struct procinfo to user address dst; returns the count. */
+int
+proc_list(uint64 dst, int max)
+{
+  int n = 0;
+  for (struct proc *p = procs; p < &procs[NPROC] && n < max; p++) {
+    struct procinfo info;
+    acquire(&p->lock);
+    if (p->state == UNUSED) {
+      release(&p->lock);
+      continue;
+    }
+    info.pid = p->pid;
+    info.state = p->state;
+    info.size = p->sz;
+    safestrcpy(info.name, p->name, sizeof(info.name));
+    release(&p->lock);
+    acquire(&wait_lock);
+    info.ppid = p->parent ? p->parent->pid : 0;
+    release(&wait_lock);
+    if (copyout(myproc()->pagetable, dst + n * sizeof(info), &info,
+                sizeof(info)) < 0)
+      return -1;
+    n++;
+  }
+  return n;
+}
+
+/* Ctrl-P on the console: list processes.  No locks, so it works even
+ * when the kernel is stuck. */
+void
+proc_dump(void)
+{
+  printf("\n");
+  for (struct proc *p = procs; p < &procs[NPROC]; p++) {
+    if (p->state == UNUSED)
+      continue;
+    const char *st = (uint)p->state < NELEM(state_names) ? state_names[p->state]
+                                                          : "???";
+    printf("%d %s %s\n", p->pid, st, p->name);
+  }
+}

@@ -1,0 +1,112 @@
+/*
+ * System calls about processes, time and the machine.  Each checks its
+ * arguments and returns -1 on anything it cannot do.
+ */
+#include "kernel/trap/trap.h"
+#include "kernel/arch/sbi.h"
+#include "kernel/lib/lib.h"
+#include "kernel/mm/mm.h"
+#include "kernel/proc/proc.h"
+#include "kernel/trap/sysdecl.h"
+
+uint64
+sys_exit(void)
+{
+  int status;
+  argint(0, &status);
+  proc_exit(status);
+}
+
+uint64
+sys_getpid(void)
+{
+  return myproc()->pid;
+}
+
+uint64
+sys_fork(void)
+{
+  return proc_fork();
+}
+
+uint64
+sys_wait(void)
+{
+  uint64 status;
+  argaddr(0, &status);
+  return proc_wait(status);
+}
+
+uint64
+sys_sbrk(void)
+{
+  int n;
+  argint(0, &n);
+  uint64 old = myproc()->sz;
+  if (proc_grow(n) < 0)
+    return -1;
+  return old;
+}
+
+uint64
+sys_sleep(void)
+{
+  int n;
+  argint(0, &n);
+  if (n < 0)
+    n = 0;
+  acquire(&tickslock);
+  uint start = ticks;
+  while (ticks - start < (uint)n) {
+    if (proc_killed(myproc())) {
+      release(&tickslock);
+      return -1;
+    }
+    sleep((void *)&ticks, &tickslock);
+  }
+  release(&tickslock);
+  return 0;
+}
+
+uint64
+sys_uptime(void)
+{
+  return ticks;
+}
+
+uint64
+sys_kill(void)
+{
+  int pid;
+  argint(0, &pid);
+  return proc_kill(pid);
+}
+
+/* ldx: power the machine off.  Every file-system call has committed by
+ * the time it returns, so nothing is lost. */
+uint64
+sys_halt(void)
+{
+  printf("ldx: halt requested by pid %d\n", myproc()->pid);
+  sbi_shutdown(0);
+}
+
+/* ldx: free physical pages, so tests can check that memory comes back. */
+uint64
+sys_freepages(void)
+{
+  return kalloc_free_pages();
+}
+
+/* ldx: fill a user array of struct procinfo; returns how many. */
+uint64
+sys_getprocs(void)
+{
+  uint64 buf;
+  int max;
+  argaddr(0, &buf);
+  argint(1, &max);
+  if (max < 0)
+    return -1;
+  return proc_list(buf, max);
+}

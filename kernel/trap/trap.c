@@ -1,0 +1,213 @@
+/*
+ * Traps: how the kernel gets the CPU back.
+ *
+ * The trap table is stvec, set on every hart at boot (entry.S, then
+ * trap_init_hart) and switched on each crossing:
+ *   - while a process runs in user mode, stvec = uservec (trampoline.S),
+ *     which saves the user registers and calls usertrap();
+ *   - while the hart runs kernel code, stvec = kernelvec (kernelvec.S),
+ *     which calls kerneltrap().
+ * A trap is one of
+ *   - a system call: user code executed ecall (SCAUSE_ECALL_U);
+ *   - an interrupt: the timer (the scheduling quantum ran out), a device
+ *     through the PLIC, or a software interrupt sent by another hart;
+ *   - an exception: anything else the program did that it may not do.
+ *     A user exception kills only that process; a kernel exception is a
+ *     kernel bug and panics.
+ * usertrap_return() is the way back: it sets stvec to uservec and jumps to
+ * userret, the return-from-trap.
+ *
+ * Locks: none of its own.
+ */
+#include "kernel/trap/trap.h"
+#include "kernel/arch/boot.h"
+#include "kernel/arch/csr.h"
+#include "kernel/dev/dev.h"
+#include "kernel/lib/lib.h"
+#include "kernel/memlayout.h"
+#include "kernel/proc/proc.h"
+
+extern char trampoline[], uservec[], userret[];
+void kernelvec(void);
+void kerneltrap(void);
+
+/* Addresses of trampoline code at its shared mapping. */
+#define TRAMPOLINE_VA(sym) (TRAMPOLINE + ((uint64)(sym) - (uint64)trampoline))
+
+enum intr_kind { INTR_NONE, INTR_TIMER, INTR_DEVICE, INTR_SOFT };
+
+/* Set this hart's trap table for kernel mode and enable the interrupts
+ * ldx uses (they are delivered only while sstatus.SIE is on). */
+void
+trap_init_hart(void)
+{
+  csr_write(stvec, (uint64)kernelvec);
+  csr_set(sie, SIE_SEIE | SIE_STIE | SIE_SSIE);
+  /* ldx does not save floating-point registers across switches, so the
+   * FPU stays off: a program that uses it dies of an illegal instruction
+   * instead of silently sharing registers with other processes. */
+  csr_clear(sstatus, SSTATUS_FS);
+}
+
+const char *
+scause_name(uint64 scause)
+{
+  static const char *const exceptions[] = {
+      [SCAUSE_MISALIGNED_FETCH] = "misaligned instruction fetch",
+      [SCAUSE_FETCH_ACCESS] = "instruction access fault",
+      [SCAUSE_ILLEGAL_INSN] = "illegal instruction",
+      [SCAUSE_BREAKPOINT] = "breakpoint",
+      [SCAUSE_MISALIGNED_LOAD] = "misaligned load",
+      [SCAUSE_LOAD_ACCESS] = "load access fault",
+      [SCAUSE_MISALIGNED_STORE] = "misaligned store",
+      [SCAUSE_STORE_ACCESS] = "store access fault",
+      [SCAUSE_ECALL_U] = "system call from user mode",
+      [SCAUSE_ECALL_S] = "ecall from supervisor mode",
+      [SCAUSE_FETCH_PAGE_FAULT] = "instruction page fault",
+      [SCAUSE_LOAD_PAGE_FAULT] = "load page fault",
+      [SCAUSE_STORE_PAGE_FAULT] = "store page fault",
+  };
+  static const char *const interrupts[] = {
+      [IRQ_S_SOFT] = "software interrupt",
+      [IRQ_S_TIMER] = "timer interrupt",
+      [IRQ_S_EXT] = "external interrupt",
+  };
+  uint64 code = SCAUSE_CODE(scause);
+  const char *name = 0;
+  if (scause & SCAUSE_INTERRUPT) {
+    if (code < NELEM(interrupts))
+      name = interrupts[code];
+  } else if (code < NELEM(exceptions)) {
+    name = exceptions[code];
+  }
+  return name ? name : "unknown trap";
+}
+
+/* Handle an interrupt; say which kind it was. */
+static enum intr_kind
+devintr(uint64 scause)
+{
+  switch (SCAUSE_CODE(scause)) {
+  case IRQ_S_TIMER:
+    timer_intr();
+    return INTR_TIMER;
+  case IRQ_S_EXT: {
+    int irq = plic_claim();
+    if (irq == UART0_IRQ)
+      uart_intr();
+    else if (irq == VIRTIO0_IRQ)
+      virtio_disk_intr();
+    else if (irq)
+      printf("devintr: unexpected interrupt source %d\n", irq);
+    if (irq)
+      plic_complete(irq);
+    return INTR_DEVICE;
+  }
+  case IRQ_S_SOFT:
+    /* Another hart woke us: to run new work, or because it panicked. */
+    csr_clear(sip, SIE_SSIE);
+    if (panicking)
+      for (;;)
+        wfi();
+    return INTR_SOFT;
+  default:
+    return INTR_NONE;
+  }
+}
+
+/* The process did something user code may not do: it dies, the kernel
+ * goes on.  One line says who, what and where. */
+static void
+user_fault(struct proc *p, uint64 scause)
+{
+  printf("pid %d (%s): %s at sepc=%p stval=%p\n", p->pid, p->name,
+         scause_name(scause), (void *)p->trapframe->epc,
+         (void *)csr_read(stval));
+  proc_set_killed(p);
+}
+
+/* Called from uservec (trampoline.S) on a trap from user mode. */
+void
+usertrap(void)
+{
+  if (csr_read(sstatus) & SSTATUS_SPP)
+    panic("usertrap: not from user mode");
+  csr_write(stvec, (uint64)kernelvec); /* we are in the kernel now */
+
+  struct proc *p = myproc();
+  uint64 scause = csr_read(scause);
+
+  if (scause & SCAUSE_INTERRUPT) {
+    if (devintr(scause) == INTR_TIMER && timer_preempt)
+      yield(); /* the quantum is over: let the scheduler decide */
+  } else if (SCAUSE_CODE(scause) == SCAUSE_ECALL_U) {
+    if (proc_killed(p))
+      proc_exit(-1);
+    p->trapframe->epc += 4; /* return past the ecall */
+    intr_on();              /* system calls may take a while */
+    syscall();
+  } else {
+    user_fault(p, scause);
+  }
+
+  if (proc_killed(p))
+    proc_exit(-1);
+  usertrap_return();
+}
+
+/* Return-from-trap to the current process's user code. */
+void
+usertrap_return(void)
+{
+  struct proc *p = myproc();
+
+  /* From here until sret a trap would use the user trap table while still
+   * in the kernel: keep interrupts off. */
+  intr_off();
+  csr_write(stvec, TRAMPOLINE_VA(uservec));
+
+  struct trapframe *tf = p->trapframe;
+  tf->kernel_sp = p->kstack + KSTACK_PAGES * PGSIZE;
+  tf->kernel_trap = (uint64)usertrap;
+  tf->kernel_hartid = r_tp();
+
+  /* sret goes to user mode (SPP = 0) with interrupts on (SPIE = 1). */
+  uint64 s = csr_read(sstatus);
+  s &= ~SSTATUS_SPP;
+  s |= SSTATUS_SPIE;
+  csr_write(sstatus, s);
+  csr_write(sepc, tf->epc);
+
+  void (*ret)(uint64) = (void (*)(uint64))TRAMPOLINE_VA(userret);
+  ret(TRAPFRAME);
+  __builtin_unreachable();
+}
+
+/* Called from kernelvec on a trap while the hart runs kernel code. */
+void
+kerneltrap(void)
+{
+  /* yield() may run other code that traps: keep our own copies. */
+  uint64 sepc = csr_read(sepc);
+  uint64 sstatus = csr_read(sstatus);
+  uint64 scause = csr_read(scause);
+
+  if ((sstatus & SSTATUS_SPP) == 0)
+    panic("kerneltrap: not from supervisor mode");
+  if (intr_get())
+    panic("kerneltrap: interrupts enabled");
+
+  if ((scause & SCAUSE_INTERRUPT) == 0)
+    panic("kernel trap: %s (scause %p) at sepc=%p stval=%p",
+          scause_name(scause), (void *)scause, (void *)sepc,
+          (void *)csr_read(stval));
+
+  if (devintr(scause) == INTR_TIMER && timer_preempt) {
+    struct proc *p = myproc();
+    if (p && p->state == RUNNING)
+      yield();
+  }
+
+  csr_write(sepc, sepc);
+  csr_write(sstatus, sstatus);
+}
