@@ -73,8 +73,19 @@ $(B)/kflags: FORCE
 	@mkdir -p $(B)
 	@echo '$(KCFLAGS)' | cmp -s - $@ || echo '$(KCFLAGS)' > $@
 
-kernel/kernel: $(KOBJS) kernel/kernel.ld
-	$(LD) -z max-page-size=4096 -T kernel/kernel.ld -o $@ $(KOBJS)
+# Two links: the first finds every function's address, the second adds a
+# table of their names (tools/ksyms.sh) so that panics print them.
+KLD = $(LD) -z max-page-size=4096 -T kernel/kernel.ld
+kernel/kernel: $(KOBJS) kernel/kernel.ld tools/ksyms.sh
+	tools/ksyms.sh < /dev/null > $(B)/ksyms0.S
+	$(CC) $(KCFLAGS) -c $(B)/ksyms0.S -o $(B)/ksyms0.o
+	$(KLD) -o $(B)/kernel.pass1 $(KOBJS) $(B)/ksyms0.o
+	$(NM) -n $(B)/kernel.pass1 | tools/ksyms.sh > $(B)/ksyms.S
+	$(CC) $(KCFLAGS) -c $(B)/ksyms.S -o $(B)/ksyms.o
+	$(KLD) -o $@ $(KOBJS) $(B)/ksyms.o
+	@$(NM) $(B)/kernel.pass1 | grep ' [tT] ' | sort > $(B)/text1
+	@$(NM) $@ | grep ' [tT] ' | sort > $(B)/text2
+	@cmp -s $(B)/text1 $(B)/text2 || { echo "ksyms: function addresses moved"; exit 1; }
 	$(OBJDUMP) -S $@ > kernel/kernel.asm
 	$(NM) -n $@ | sed '/ [aUw] /d; s/ . / /' > kernel/kernel.sym
 

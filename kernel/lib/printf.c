@@ -179,6 +179,29 @@ printf(const char *fmt, ...)
     release(&console_out_lock);
 }
 
+/* The function table added by the second link (tools/ksyms.sh). */
+extern const uint64 ksyms_count;
+extern const uint64 ksyms_addr[];
+extern const char *const ksyms_name[];
+
+/* Print pc as name+offset when the table knows it. */
+static void
+print_pc(uint64 pc)
+{
+  uint64 lo = 0, hi = ksyms_count;
+  while (hi - lo > 1) {
+    uint64 mid = (lo + hi) / 2;
+    if (ksyms_addr[mid] <= pc)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  if (ksyms_count > 0 && ksyms_addr[lo] <= pc)
+    printf("  %p <%s+0x%lx>\n", (void *)pc, ksyms_name[lo], pc - ksyms_addr[lo]);
+  else
+    printf("  %p\n", (void *)pc);
+}
+
 void
 backtrace(void)
 {
@@ -195,7 +218,7 @@ backtrace(void)
     uint64 prev = *(uint64 *)(fp - 16);
     if (ra == 0)
       break;
-    printf("  %p\n", (void *)(ra - 4));
+    print_pc(ra - 4);
     if (prev <= fp)
       break;
     fp = prev;
