@@ -32,7 +32,7 @@ hart_init(uint64 hartid)
   timer_init_hart();
   /* Let user code read the time CSR (rdtime), for measurements. */
   csr_write(scounteren, SCOUNTEREN_TM | SCOUNTEREN_CY | SCOUNTEREN_IR);
-  c->started = 1;
+  __atomic_store_n(&c->started, 1, __ATOMIC_RELEASE);
   printf("hart %d: up\n", (int)hartid);
 }
 
@@ -88,7 +88,7 @@ kmain(uint64 hartid, uint64 dtb_pa)
       printf("hart %d: could not be started\n", (int)id);
       continue;
     }
-    while (!cpus[id].started)
+    while (!__atomic_load_n(&cpus[id].started, __ATOMIC_ACQUIRE))
       ;
   }
 

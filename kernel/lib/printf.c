@@ -216,8 +216,8 @@ backtrace(void)
       break;
     uint64 ra = *(uint64 *)(fp - 8);
     uint64 prev = *(uint64 *)(fp - 16);
-    if (ra == 0)
-      break;
+    if (ra < KERNBASE || ra >= hi)
+      break; /* reached user code or garbage */
     print_pc(ra - 4);
     if (prev <= fp)
       break;
