@@ -73,6 +73,7 @@ extern struct devsw devsw[NDEV];
 /* bio.c */
 void binit(void);
 struct buf *bread(uint dev, uint blockno);
+struct buf *bread_zero(uint dev, uint blockno); /* zeroed, no disk read */
 void bwrite(struct buf *b);
 void bwrite_many(struct buf **bufs, int n);
 void brelse(struct buf *b);

@@ -1,0 +1,247 @@
+/*
+ * mkfs: build an ldx file-system image on the host.
+ *
+ *   mkfs/mkfs fs.img file...
+ *
+ * The image has FSSIZE blocks laid out as kernel/fs.h describes: boot
+ * block, superblock, the log (a header and LOGSIZE slots), NINODES inodes,
+ * the free bitmap, then data.  The root directory holds "." and ".." and
+ * one entry per input file, named by the file's last path component with
+ * one leading '_' removed (user/_cat becomes cat).
+ *
+ * The whole image is built in memory and written only if every input is
+ * acceptable, so a refused input never leaves a half-made image behind.
+ * Refused: an unreadable file, a name that is empty, "." or "..", longer
+ * than DIRSIZ or given twice, more files than inodes, a file longer than
+ * MAXFILE blocks, and inputs that together do not fit in the image.
+ * Exit status: 0 on success, 1 after a message on any error.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/types.h"
+#include "kernel/param.h"
+#include "kernel/stat.h"
+#include "kernel/fs.h"
+
+#define NINODES 200
+#define NLOG (LOGSIZE + 1) /* the header and LOGSIZE slots */
+#define SUPERBLOCK_NO 1
+
+#define NBITMAP (FSSIZE / BPB + 1)
+#define NINODEBLOCKS ((NINODES + IPB - 1) / IPB)
+#define NMETA (2 + NLOG + NINODEBLOCKS + NBITMAP)
+
+_Static_assert(sizeof(struct dinode) * IPB == BSIZE, "dinode size");
+_Static_assert(BSIZE % sizeof(struct dirent) == 0, "dirent size");
+_Static_assert(sizeof(struct superblock) <= BSIZE, "superblock size");
+_Static_assert(NMETA < FSSIZE, "no room for data");
+
+static uint8 image[FSSIZE][BSIZE];
+static struct superblock sb;
+static uint next_inum = ROOTINO; /* the next free inode */
+static uint next_block = NMETA;  /* the next free data block */
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+die(const char *fmt, ...)
+{
+  va_list ap;
+
+  fprintf(stderr, "mkfs: ");
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "\n");
+  exit(1);
+}
+
+/* The image is little-endian; so is every host we build on.  Check. */
+static void
+check_host(void)
+{
+  uint32 one = 1;
+  if (*(uint8 *)&one != 1)
+    die("this host is big-endian; the image format is little-endian");
+}
+
+static struct dinode *
+dinode(uint inum)
+{
+  return (struct dinode *)image[IBLOCK(inum, sb)] + inum % IPB;
+}
+
+static uint
+ialloc(short type)
+{
+  if (next_inum >= sb.ninodes)
+    die("too many files: the image has only %u inodes", sb.ninodes);
+  uint inum = next_inum++;
+  struct dinode *di = dinode(inum);
+  memset(di, 0, sizeof(*di));
+  di->type = type;
+  di->nlink = 1;
+  return inum;
+}
+
+static uint
+balloc(const char *what)
+{
+  if (next_block >= FSSIZE)
+    die("%s does not fit: the image's %u data blocks are all used", what,
+        sb.nblocks);
+  return next_block++;
+}
+
+/* Append n bytes to inode inum's data; what names it in error messages. */
+static void
+iappend(uint inum, const void *data, uint n, const char *what)
+{
+  struct dinode *di = dinode(inum);
+  const uint8 *p = data;
+
+  if ((uint64)di->size + n > (uint64)MAXFILE * BSIZE)
+    die("%s is too large: more than %lu blocks", what, (unsigned long)MAXFILE);
+  while (n > 0) {
+    uint bn = di->size / BSIZE;
+    uint addr;
+    if (bn < NDIRECT) {
+      if (di->addrs[bn] == 0)
+        di->addrs[bn] = balloc(what);
+      addr = di->addrs[bn];
+    } else {
+      if (di->addrs[NDIRECT] == 0)
+        di->addrs[NDIRECT] = balloc(what);
+      uint *ind = (uint *)image[di->addrs[NDIRECT]];
+      if (ind[bn - NDIRECT] == 0)
+        ind[bn - NDIRECT] = balloc(what);
+      addr = ind[bn - NDIRECT];
+    }
+    uint off = di->size % BSIZE;
+    uint m = BSIZE - off < n ? BSIZE - off : n;
+    memcpy(image[addr] + off, p, m);
+    di->size += m;
+    p += m;
+    n -= m;
+  }
+}
+
+static void
+add_dirent(uint dir, uint inum, const char *name)
+{
+  struct dirent de;
+
+  memset(&de, 0, sizeof(de));
+  de.inum = (ushort)inum;
+  strncpy(de.name, name, DIRSIZ);
+  iappend(dir, &de, sizeof(de), "the root directory");
+}
+
+/* The name a file gets in the image; exits if it is unusable. */
+static void
+image_name(const char *path, char name[DIRSIZ + 1])
+{
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  if (base[0] == '_')
+    base++;
+  if (strlen(base) == 0 || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+    die("%s: not a usable file name", path);
+  if (strlen(base) > DIRSIZ)
+    die("%s: name \"%s\" is longer than %d characters", path, base, DIRSIZ);
+  strcpy(name, base);
+}
+
+/* Read all of path, at most MAXFILE blocks; *len gets its length. */
+static uint8 *
+read_input(const char *path, uint *len)
+{
+  static uint8 buf[MAXFILE * BSIZE + 1];
+  FILE *f = fopen(path, "rb");
+  size_t n;
+
+  if (f == 0)
+    die("%s: %s", path, strerror(errno));
+  n = fread(buf, 1, sizeof(buf), f);
+  if (ferror(f))
+    die("%s: read error: %s", path, strerror(errno));
+  fclose(f);
+  if (n > (size_t)MAXFILE * BSIZE)
+    die("%s is too large: more than %lu blocks of %d bytes", path,
+        (unsigned long)MAXFILE, BSIZE);
+  *len = (uint)n;
+  return buf;
+}
+
+/* Mark blocks [0, next_block) in use in the bitmap. */
+static void
+write_bitmap(void)
+{
+  for (uint b = 0; b < next_block; b++)
+    image[BBLOCK(b, sb)][(b % BPB) / 8] |= 1 << (b % 8);
+}
+
+static void
+write_image(const char *path)
+{
+  FILE *f = fopen(path, "wb");
+
+  if (f == 0)
+    die("%s: %s", path, strerror(errno));
+  if (fwrite(image, BSIZE, FSSIZE, f) != FSSIZE || fclose(f) != 0)
+    die("%s: write error: %s", path, strerror(errno));
+}
+
+int
+main(int argc, char *argv[])
+{
+  char names[NINODES][DIRSIZ + 1];
+  int nnames = 0;
+
+  check_host();
+  if (argc < 2)
+    die("usage: mkfs fs.img file...");
+
+  sb.magic = FSMAGIC;
+  sb.size = FSSIZE;
+  sb.nblocks = FSSIZE - NMETA;
+  sb.ninodes = NINODES;
+  sb.nlog = NLOG;
+  sb.logstart = 2;
+  sb.inodestart = 2 + NLOG;
+  sb.bmapstart = 2 + NLOG + NINODEBLOCKS;
+  memcpy(image[SUPERBLOCK_NO], &sb, sizeof(sb));
+
+  uint root = ialloc(T_DIR);
+  if (root != ROOTINO)
+    die("internal error: root is inode %u", root);
+  /* The root's ".." is itself; "." adds no link (as in the kernel). */
+  add_dirent(root, root, ".");
+  add_dirent(root, root, "..");
+
+  for (int i = 2; i < argc; i++) {
+    char name[DIRSIZ + 1];
+    uint len;
+
+    image_name(argv[i], name);
+    for (int j = 0; j < nnames; j++) {
+      if (strcmp(names[j], name) == 0)
+        die("%s: a second file named \"%s\"", argv[i], name);
+    }
+    if (nnames >= NINODES)
+      die("too many files: the image has only %u inodes", sb.ninodes);
+    strcpy(names[nnames++], name);
+
+    uint8 *data = read_input(argv[i], &len);
+    uint inum = ialloc(T_FILE);
+    iappend(inum, data, len, argv[i]);
+    add_dirent(root, inum, name);
+  }
+
+  write_bitmap();
+  write_image(argv[1]);
+  return 0;
+}
