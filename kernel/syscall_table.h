@@ -36,7 +36,10 @@ SYSCALL(18, unlink, int, (const char *))
 SYSCALL(19, link, int, (const char *, const char *))
 SYSCALL(20, mkdir, int, (const char *))
 SYSCALL(21, close, int, (int))
+/* course-lab numbers */
+SYSCALL(22, trace, int, (int))
 /* ldx extensions */
 SYSCALL(64, halt, int, (void))
 SYSCALL(65, freepages, int, (void))
 SYSCALL(66, getprocs, int, (struct procinfo *, int))
+SYSCALL(67, evlog, int, (struct event *, int))

@@ -32,6 +32,7 @@
 #include "kernel/arch/boot.h"
 #include "kernel/arch/csr.h"
 #include "kernel/arch/sbi.h"
+#include "kernel/evlog.h"
 #include "kernel/fs/file.h"
 #include "kernel/lib/lib.h"
 #include "kernel/memlayout.h"
@@ -197,6 +198,7 @@ found:
   p->chan = 0;
   p->sz = 0;
   p->heap_start = 0;
+  p->tracemask = 0;
   if (p->trapframe == 0 && (p->trapframe = kalloc()) == 0)
     goto fail;
   memset(p->trapframe, 0, PGSIZE);
@@ -292,6 +294,7 @@ proc_fork(void)
       np->ofile[i] = filedup(p->ofile[i]);
   np->cwd = idup(p->cwd);
   safestrcpy(np->name, p->name, sizeof(np->name));
+  np->tracemask = p->tracemask;
   int pid = np->pid;
   release(&np->lock);
 
@@ -342,6 +345,7 @@ proc_exit(int status)
   acquire(&p->lock);
   p->xstate = status;
   p->state = ZOMBIE;
+  evlog_record(EV_EXIT, p->pid, status);
   release(&wait_lock);
 
   sched();
@@ -514,7 +518,9 @@ scheduler(void)
     p->state = RUNNING;
     c->proc = p;
     proc_switch_vm(p);
+    evlog_record(EV_SWITCH, p->pid, 0);
     swtch(&c->context, &p->context); /* the context switch */
+    evlog_record(EV_SWITCH, 0, p->pid);
     c->proc = 0;
     release(&p->lock);
   }

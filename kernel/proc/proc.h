@@ -68,6 +68,7 @@ struct proc {
   struct file *ofile[NOFILE];  /* open files */
   struct inode *cwd;           /* current directory */
   char name[16];               /* for debugging and ps */
+  int tracemask;               /* trace(): bit n traces system call n */
 };
 
 /* proc.c */

@@ -12,6 +12,7 @@
  * they check it).
  */
 #include "kernel/trap/trap.h"
+#include "kernel/evlog.h"
 #include "kernel/lib/lib.h"
 #include "kernel/proc/proc.h"
 #include "kernel/syscall.h"
@@ -31,13 +32,83 @@ static const char *const syscall_names[] = {
 #undef SYSCALL
 };
 
+/* The parameter lists as written in the table, e.g. "(int, void *, int)":
+ * trace uses them to print each argument the way its type suggests. */
+static const char *const syscall_params[] = {
+#define SYSCALL(num, name, ret, params) [num] = #params,
+#include "kernel/syscall_table.h"
+#undef SYSCALL
+};
+
+/* Append to buf (at *len) one argument, formatted by its C type. */
+static void
+format_arg(char *buf, int size, int *len, const char *type, int typelen,
+           uint64 val)
+{
+  char s[32];
+  int is_ptr = 0, is_str = 0;
+  for (int i = 0; i < typelen; i++)
+    if (type[i] == '*')
+      is_ptr = 1;
+  if (is_ptr && typelen >= 6 && strncmp(type + typelen - 6, "char *", 6) == 0)
+    is_str = fetchstr(val, s, sizeof(s)) >= 0;
+  if (is_str)
+    *len += snprintf(buf + *len, size - *len, "\"%s\"", s);
+  else if (is_ptr)
+    *len += snprintf(buf + *len, size - *len, "0x%lx", val);
+  else
+    *len += snprintf(buf + *len, size - *len, "%d", (int)val);
+  if (*len > size - 1)
+    *len = size - 1;
+}
+
+/* Format the arguments of system call num, e.g. `3, 0x4f10, 512`, before
+ * the call runs (exec replaces the memory the strings live in). */
+static void
+format_args(uint64 num, char *buf, int size)
+{
+  const char *t = syscall_params[num];
+  struct trapframe *tf = myproc()->trapframe;
+  uint64 vals[6] = {tf->a0, tf->a1, tf->a2, tf->a3, tf->a4, tf->a5};
+  int len = 0, arg = 0;
+  buf[0] = '\0';
+  if (strncmp(t, "(void)", 7) == 0)
+    return;
+  t++; /* skip '(' */
+  while (*t && *t != ')' && arg < 6) {
+    while (*t == ' ')
+      t++;
+    int n = 0;
+    while (t[n] && t[n] != ',' && t[n] != ')')
+      n++;
+    if (arg > 0)
+      len += snprintf(buf + len, size - len, ", ");
+    format_arg(buf, size, &len, t, n, vals[arg++]);
+    t += n;
+    if (*t == ',')
+      t++;
+  }
+}
+
+/*
+ * The system-call path proper: check the number, run the call, put the
+ * result in a0 for the return-from-trap.
+ */
 void
 syscall(void)
 {
   struct proc *p = myproc();
   uint64 num = p->trapframe->a7;
   if (num < NELEM(syscalls) && syscalls[num]) {
+    evlog_record(EV_SYSCALL, p->pid, num);
+    int traced = num < 32 && ((p->tracemask >> num) & 1);
+    char args[128];
+    if (traced)
+      format_args(num, args, sizeof(args));
     p->trapframe->a0 = syscalls[num]();
+    if (traced)
+      printf("[pid %d %s] %s(%s) = %ld\n", p->pid, p->name,
+             syscall_names[num], args, (long)p->trapframe->a0);
   } else {
     printf("pid %d (%s): unknown system call %ld\n", p->pid, p->name,
            (long)num);

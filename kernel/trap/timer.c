@@ -21,6 +21,7 @@
 #include "kernel/arch/boot.h"
 #include "kernel/arch/csr.h"
 #include "kernel/arch/sbi.h"
+#include "kernel/evlog.h"
 #include "kernel/lib/lib.h"
 #include "kernel/proc/proc.h"
 
@@ -70,6 +71,7 @@ timer_intr(void)
   uint64 now = r_time();
   sbi_set_timer(now + quantum);
   c->ticks_seen++;
+  evlog_record(EV_TIMER, c->proc ? c->proc->pid : 0, 0);
 
   if (c->hartid == timekeeper && now >= next_tick) {
     acquire(&tickslock);

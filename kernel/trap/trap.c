@@ -23,6 +23,7 @@
 #include "kernel/arch/boot.h"
 #include "kernel/arch/csr.h"
 #include "kernel/dev/dev.h"
+#include "kernel/evlog.h"
 #include "kernel/lib/lib.h"
 #include "kernel/memlayout.h"
 #include "kernel/proc/proc.h"
@@ -136,6 +137,8 @@ usertrap(void)
 
   struct proc *p = myproc();
   uint64 scause = csr_read(scause);
+  if (scause != SCAUSE_ECALL_U) /* system calls are logged in syscall() */
+    evlog_record(EV_TRAP, p->pid, scause);
 
   if (scause & SCAUSE_INTERRUPT) {
     if (devintr(scause) == INTR_TIMER && timer_preempt)

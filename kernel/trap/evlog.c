@@ -1,0 +1,62 @@
+/*
+ * The event log: one ring buffer per hart, written only by that hart with
+ * interrupts off, so recording an event takes no lock: a time read and a
+ * few stores, cheap enough to leave on all the time.  evlog() copies every
+ * ring out to user space (oldest first, hart by hart) and empties them.
+ * A reader may see a half-written event from a hart that is recording at
+ * that moment; for a debugging aid that is an accepted race.
+ */
+#include "kernel/evlog.h"
+#include "kernel/arch/csr.h"
+#include "kernel/lib/lib.h"
+#include "kernel/param.h"
+#include "kernel/proc/proc.h"
+#include "kernel/trap/trap.h"
+#include "kernel/trap/sysdecl.h"
+
+static struct {
+  struct event ev[EVLOG_PER_HART];
+  uint64 head; /* events ever recorded; the newest is at (head-1) % size */
+  uint64 tail; /* events before this one were read out or overwritten */
+} rings[NCPU];
+
+void
+evlog_record(int type, int pid, uint64 arg)
+{
+  push_off();
+  int h = cpuid();
+  struct event *e = &rings[h].ev[rings[h].head % EVLOG_PER_HART];
+  e->time = r_time();
+  e->arg = arg;
+  e->pid = pid;
+  e->hart = h;
+  e->type = type;
+  rings[h].head++;
+  pop_off();
+}
+
+/* int evlog(struct event *buf, int max): copy out and clear; returns count. */
+uint64
+sys_evlog(void)
+{
+  uint64 buf;
+  int max;
+  argaddr(0, &buf);
+  argint(1, &max);
+  if (max < 0)
+    return -1;
+  int n = 0;
+  for (int h = 0; h < NCPU && n < max; h++) {
+    uint64 head = rings[h].head;
+    uint64 from = rings[h].tail;
+    if (head - from > EVLOG_PER_HART)
+      from = head - EVLOG_PER_HART;
+    for (; from < head && n < max; from++, n++) {
+      struct event e = rings[h].ev[from % EVLOG_PER_HART];
+      if (copyout(myproc()->pagetable, buf + n * sizeof(e), &e, sizeof(e)) < 0)
+        return -1;
+    }
+    rings[h].tail = from;
+  }
+  return n;
+}
