@@ -18,6 +18,9 @@ QUANTUM_MS ?= 10
 PREEMPT ?= 1
 # Extra kernel command line (the device tree's bootargs), e.g. test=panic.
 BOOTARGS ?=
+# SANITIZE=1: undefined-behaviour traps, stack canaries, use-after-free
+# checks on allocation, lock-order checking.  Built into build-san/.
+SANITIZE ?= 0
 
 TOOLPREFIX ?= riscv64-unknown-elf-
 CC = $(TOOLPREFIX)gcc
@@ -49,6 +52,13 @@ KCFLAGS = $(KARCH) $(COMMONFLAGS) -std=c11 -Wall -Wextra -Werror \
 # unmodified, so unused parameters and missing prototypes are allowed.
 UCFLAGS = $(UARCH) $(COMMONFLAGS) -std=gnu11 -Wall -Wextra -Werror \
   -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers
+
+ifeq ($(SANITIZE),1)
+KCFLAGS := $(filter-out -fno-stack-protector,$(KCFLAGS)) -DSANITIZE=1 \
+  -fsanitize=undefined -fsanitize-undefined-trap-on-error \
+  -fstack-protector-strong
+B = build-san
+endif
 
 HOSTCFLAGS = -std=c11 -O2 -g -Wall -Wextra -Werror -I. -MMD -MP
 
@@ -161,7 +171,7 @@ fmt-check:
 
 # ---------------------------------------------------------------- clean
 clean:
-	rm -rf $(B) kernel/kernel kernel/kernel.asm kernel/kernel.sym \
+	rm -rf build build-san kernel/kernel kernel/kernel.asm kernel/kernel.sym \
 	  user/_* mkfs/mkfs mkfs/*.d fs.img .gdbinit tests/__pycache__ \
 	  tests/out compile_commands.json
 

@@ -20,7 +20,8 @@
 #define BACKSPACE 0x100 /* echo code: erase one character on the screen */
 #define INPUT_BUF 128
 
-struct spinlock console_out_lock = {0, "console_out", 0};
+struct spinlock console_out_lock =
+    SPINLOCK_INIT("console_out", LOCK_RANK_PRINT);
 
 static struct {
   struct spinlock lock;

@@ -27,6 +27,8 @@ __attribute__((noreturn)) void panic(const char *fmt, ...)
 
 /* Print the return addresses of the current call chain (frame pointers). */
 void backtrace(void);
+/* The kernel function containing pc, and pc's offset in it; 0 if unknown. */
+const char *ksym_name(uint64 pc, uint64 *offset);
 
 /* Set once a hart panics: the others stop printing and halt. */
 extern volatile int panicking;

@@ -184,9 +184,8 @@ extern const uint64 ksyms_count;
 extern const uint64 ksyms_addr[];
 extern const char *const ksyms_name[];
 
-/* Print pc as name+offset when the table knows it. */
-static void
-print_pc(uint64 pc)
+const char *
+ksym_name(uint64 pc, uint64 *offset)
 {
   uint64 lo = 0, hi = ksyms_count;
   while (hi - lo > 1) {
@@ -196,8 +195,20 @@ print_pc(uint64 pc)
     else
       hi = mid;
   }
-  if (ksyms_count > 0 && ksyms_addr[lo] <= pc)
-    printf("  %p <%s+0x%lx>\n", (void *)pc, ksyms_name[lo], pc - ksyms_addr[lo]);
+  if (ksyms_count == 0 || ksyms_addr[lo] > pc)
+    return 0;
+  *offset = pc - ksyms_addr[lo];
+  return ksyms_name[lo];
+}
+
+/* Print pc as name+offset when the table knows it. */
+static void
+print_pc(uint64 pc)
+{
+  uint64 off;
+  const char *name = ksym_name(pc, &off);
+  if (name)
+    printf("  %p <%s+0x%lx>\n", (void *)pc, name, off);
   else
     printf("  %p\n", (void *)pc);
 }
@@ -249,3 +260,15 @@ panic(const char *fmt, ...)
   printf("ldx: halted after panic\n");
   sbi_shutdown(1);
 }
+
+#if SANITIZE
+/* Stack canaries (-fstack-protector-strong): a function whose frame was
+ * overrun finds this value changed on return and calls the handler. */
+uint64 __stack_chk_guard = 0x5a1d0c0ffee1dc0dUL;
+__attribute__((noreturn)) void __stack_chk_fail(void);
+void
+__stack_chk_fail(void)
+{
+  panic("stack smashing detected (canary overwritten)");
+}
+#endif

@@ -8,6 +8,19 @@
  * Taking a spinlock this hart already holds, or releasing one it does not
  * hold, panics with the lock's name.
  *
+ * Lock ranks: every spinlock has a rank, and a hart may only acquire a
+ * lock of higher rank than every lock it already holds.  The ranks encode
+ * the one global lock order (lowest first):
+ *   LOCK_RANK_WAIT    wait_lock (exit/wait family tree)
+ *   LOCK_RANK_DEFAULT every "condition" lock a sleeper passes to sleep():
+ *                     disk, log, pipes, console input, ticks, caches, ...
+ *   LOCK_RANK_PROC    p->lock (wakeup takes it under a condition lock)
+ *   LOCK_RANK_RUNQ    the run queue (taken under p->lock)
+ *   LOCK_RANK_KMEM    the page allocator (a leaf)
+ *   LOCK_RANK_PRINT   console output (printf may run under any lock)
+ * The SANITIZE=1 build checks every acquire against this order and panics
+ * naming both locks; the normal build only records the rank.
+ *
  * Sleep locks may be held across disk I/O and other long waits; a process
  * waiting for one sleeps instead of spinning.  Never take one while holding
  * a spinlock.
@@ -19,13 +32,28 @@
 
 struct cpu;
 
+enum lock_rank {
+  LOCK_RANK_WAIT = 10,
+  LOCK_RANK_DEFAULT = 20,
+  LOCK_RANK_PROC = 30,
+  LOCK_RANK_RUNQ = 40,
+  LOCK_RANK_KMEM = 50,
+  LOCK_RANK_PRINT = 60,
+};
+
 struct spinlock {
   uint locked;      /* 1 while held; changed only by atomic swap */
   const char *name; /* for panics and the debugger */
   struct cpu *cpu;  /* the holder, for the checks above */
+  int rank;         /* enum lock_rank */
 };
 
+#define SPINLOCK_INIT(name, rank) {0, (name), 0, (rank)}
+#define LOCK_MAX_HELD 16 /* ranked locks one hart may hold at once */
+
+/* A lock of LOCK_RANK_DEFAULT, or of the given rank. */
 void spinlock_init(struct spinlock *lk, const char *name);
+void spinlock_init_ranked(struct spinlock *lk, const char *name, int rank);
 void acquire(struct spinlock *lk);
 void release(struct spinlock *lk);
 int holding(struct spinlock *lk);

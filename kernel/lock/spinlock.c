@@ -16,12 +16,48 @@
 #include "kernel/proc/proc.h"
 
 void
-spinlock_init(struct spinlock *lk, const char *name)
+spinlock_init_ranked(struct spinlock *lk, const char *name, int rank)
 {
   lk->locked = 0;
   lk->name = name;
   lk->cpu = 0;
+  lk->rank = rank;
 }
+
+void
+spinlock_init(struct spinlock *lk, const char *name)
+{
+  spinlock_init_ranked(lk, name, LOCK_RANK_DEFAULT);
+}
+
+#if SANITIZE
+/* Lock-order checking: this hart's held locks, in acquisition order. */
+static void
+rank_check_acquire(struct cpu *c, struct spinlock *lk)
+{
+  for (int i = 0; i < c->nheld; i++)
+    if (c->held[i]->rank >= lk->rank)
+      panic("lock order: acquiring '%s' (rank %d) while holding '%s' "
+            "(rank %d)",
+            lk->name, lk->rank, c->held[i]->name, c->held[i]->rank);
+  if (c->nheld == LOCK_MAX_HELD)
+    panic("lock order: more than %d locks held", LOCK_MAX_HELD);
+  c->held[c->nheld++] = lk;
+}
+
+static void
+rank_note_release(struct cpu *c, struct spinlock *lk)
+{
+  for (int i = c->nheld - 1; i >= 0; i--) {
+    if (c->held[i] == lk) {
+      for (; i < c->nheld - 1; i++)
+        c->held[i] = c->held[i + 1];
+      c->nheld--;
+      return;
+    }
+  }
+}
+#endif
 
 void
 acquire(struct spinlock *lk)
@@ -29,6 +65,9 @@ acquire(struct spinlock *lk)
   push_off();
   if (holding(lk))
     panic("acquire: hart already holds lock '%s'", lk->name);
+#if SANITIZE
+  rank_check_acquire(mycpu(), lk);
+#endif
   while (__sync_lock_test_and_set(&lk->locked, 1) != 0)
     ;
   __sync_synchronize();
@@ -40,6 +79,9 @@ release(struct spinlock *lk)
 {
   if (!holding(lk))
     panic("release: hart does not hold lock '%s'", lk->name);
+#if SANITIZE
+  rank_note_release(mycpu(), lk);
+#endif
   lk->cpu = 0;
   __sync_synchronize();
   __sync_lock_release(&lk->locked);

@@ -39,7 +39,7 @@ in_dtb(uint64 pa)
 void
 kalloc_init(uint64 start, uint64 end)
 {
-  spinlock_init(&kmem.lock, "kmem");
+  spinlock_init_ranked(&kmem.lock, "kmem", LOCK_RANK_KMEM);
   kmem.start = PGROUNDUP(start);
   kmem.end = PGROUNDDOWN(end);
   for (uint64 pa = kmem.start; pa + PGSIZE <= kmem.end; pa += PGSIZE)
@@ -73,6 +73,17 @@ kalloc(void)
     kmem.nfree--;
   }
   release(&kmem.lock);
+#if SANITIZE
+  /* Everything but the link word must still be junk: anything else was
+   * written through a dangling pointer after the page was freed. */
+  if (r) {
+    const uchar *b = (const uchar *)r;
+    for (int i = sizeof(struct run); i < PGSIZE; i++)
+      if (b[i] != JUNK_FREED)
+        panic("kalloc: page %p was written after it was freed (byte %d)",
+              (void *)r, i);
+  }
+#endif
   return r;
 }
 

@@ -88,11 +88,11 @@ myproc(void)
 void
 proc_init(void)
 {
-  spinlock_init(&wait_lock, "wait_lock");
-  spinlock_init(&rq.lock, "runqueue");
+  spinlock_init_ranked(&wait_lock, "wait_lock", LOCK_RANK_WAIT);
+  spinlock_init_ranked(&rq.lock, "runqueue", LOCK_RANK_RUNQ);
   for (int i = 0; i < NPROC; i++) {
     struct proc *p = &procs[i];
-    spinlock_init(&p->lock, "proc");
+    spinlock_init_ranked(&p->lock, "proc", LOCK_RANK_PROC);
     p->state = UNUSED;
     p->kstack = (uint64)proc_kstacks + i * BOOT_STACK_SLOT + PGSIZE;
     p->asid = i + 1; /* ASID 0 is the kernel's */
@@ -280,7 +280,11 @@ proc_fork(void)
   struct proc *np = proc_alloc();
   if (np == 0)
     return -1;
+  /* np is USED: no other hart touches it, so it can be filled in without
+   * its lock (holding it would put the file-table lock under p->lock). */
+  release(&np->lock);
   if (uvm_copy(p->pagetable, np->pagetable) < 0) {
+    acquire(&np->lock);
     proc_free(np);
     release(&np->lock);
     return -1;
@@ -296,7 +300,6 @@ proc_fork(void)
   safestrcpy(np->name, p->name, sizeof(np->name));
   np->tracemask = p->tracemask;
   int pid = np->pid;
-  release(&np->lock);
 
   acquire(&wait_lock);
   np->parent = p;

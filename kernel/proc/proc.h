@@ -38,6 +38,8 @@ struct cpu {
   int started;            /* set once this hart is up */
   uint64 ticks_seen;      /* timer interrupts taken on this hart */
   pagetable_t satp_pt;    /* page table loaded in satp (to skip reloads) */
+  struct spinlock *held[LOCK_MAX_HELD]; /* SANITIZE: locks held, in order */
+  int nheld;
 };
 
 extern struct cpu cpus[NCPU];

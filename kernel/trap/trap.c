@@ -28,6 +28,10 @@
 #include "kernel/memlayout.h"
 #include "kernel/proc/proc.h"
 
+#ifndef SANITIZE
+#define SANITIZE 0
+#endif
+
 extern char trampoline[], uservec[], userret[];
 void kernelvec(void);
 void kerneltrap(void);
@@ -200,10 +204,16 @@ kerneltrap(void)
   if (intr_get())
     panic("kerneltrap: interrupts enabled");
 
-  if ((scause & SCAUSE_INTERRUPT) == 0)
-    panic("kernel trap: %s (scause %p) at sepc=%p stval=%p",
-          scause_name(scause), (void *)scause, (void *)sepc,
-          (void *)csr_read(stval));
+  if ((scause & SCAUSE_INTERRUPT) == 0) {
+    uint64 off = 0;
+    const char *fn = ksym_name(sepc, &off);
+    /* The sanitizer build turns undefined behaviour into ebreak. */
+    const char *what = SANITIZE && scause == SCAUSE_BREAKPOINT
+                           ? "undefined behaviour (sanitizer trap)"
+                           : scause_name(scause);
+    panic("kernel trap: %s at sepc=%p <%s+0x%lx> stval=%p", what,
+          (void *)sepc, fn ? fn : "?", off, (void *)csr_read(stval));
+  }
 
   if (devintr(scause) == INTR_TIMER && timer_preempt) {
     struct proc *p = myproc();
