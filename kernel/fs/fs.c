@@ -69,6 +69,34 @@ sb_problem(struct superblock *s)
   return 0;
 }
 
+/*
+ * Free every inode that is allocated but has no links: a file unlinked
+ * while still open whose last close never came because the machine
+ * stopped.  Without this its blocks would leak forever.  Runs at boot,
+ * after log recovery, before any process can hold an inode.
+ */
+static void
+reclaim_orphans(int dev)
+{
+  for (uint inum = ROOTINO + 1; inum < sb.ninodes; inum++) {
+    struct buf *bp = bread(dev, IBLOCK(inum, sb));
+    struct dinode *dip = (struct dinode *)bp->data + inum % IPB;
+    int orphan = dip->type != 0 && dip->nlink == 0;
+    brelse(bp);
+    if (!orphan)
+      continue;
+    begin_op();
+    struct inode *ip = iget(dev, inum);
+    if (ip) {
+      ilock(ip); /* reads it, so iput sees nlink 0 and frees it */
+      iunlock(ip);
+      iput(ip);
+    }
+    end_op();
+    printf("fs: reclaimed orphan inode %u\n", inum);
+  }
+}
+
 void
 fsinit(int dev)
 {
@@ -81,6 +109,7 @@ fsinit(int dev)
     panic("fsinit: the root file system is unusable: %s", why);
   datastart = sb.size - sb.nblocks;
   initlog(dev, &sb);
+  reclaim_orphans(dev);
 
   struct inode *root = iget(dev, ROOTINO);
   if (root == 0)
