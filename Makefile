@@ -116,8 +116,18 @@ user/_%: $(B)/user/%.c.o $(ULIB) user/user.ld
 mkfs/mkfs: mkfs/mkfs.c kernel/fs.h kernel/param.h kernel/stat.h kernel/types.h
 	$(HOSTCC) $(HOSTCFLAGS) -o $@ mkfs/mkfs.c
 
-fs.img: mkfs/mkfs README.md $(UPROGS)
-	mkfs/mkfs $@ README.md $(UPROGS)
+mkfs/fsck: mkfs/fsck.c kernel/fs.h kernel/param.h kernel/stat.h kernel/types.h
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ mkfs/fsck.c
+
+# The image gets copies without debug information (user/_name keeps it,
+# for gdb): the disk is small.
+FSPROGS := $(patsubst user/%,$(B)/fsroot/%,$(UPROGS))
+$(B)/fsroot/_%: user/_%
+	@mkdir -p $(dir $@)
+	$(OBJCOPY) --strip-debug $< $@
+
+fs.img: mkfs/mkfs README.md $(FSPROGS)
+	mkfs/mkfs $@ README.md $(FSPROGS)
 
 # ---------------------------------------------------------------- run
 GDBPORT := $(shell expr `id -u` % 5000 + 25000)
@@ -172,7 +182,7 @@ fmt-check:
 # ---------------------------------------------------------------- clean
 clean:
 	rm -rf build build-san kernel/kernel kernel/kernel.asm kernel/kernel.sym \
-	  user/_* mkfs/mkfs mkfs/*.d fs.img .gdbinit tests/__pycache__ \
+	  user/_* mkfs/mkfs mkfs/fsck mkfs/*.d fs.img .gdbinit tests/__pycache__ \
 	  tests/out compile_commands.json
 
 FORCE:

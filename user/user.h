@@ -1,0 +1,46 @@
+/*
+ * The user-program interface: system calls and the user library
+ * (source-compatible with xv6-riscv's user/user.h).
+ *
+ * The system-call prototypes are generated from kernel/syscall_table.h, the
+ * same list that numbers the calls and builds the kernel's dispatch table
+ * and the ecall stubs in user/usys.c, so a call added there appears here
+ * by itself.  Programs include kernel/types.h before this header.
+ */
+#ifndef LDX_USER_H
+#define LDX_USER_H
+
+struct stat;
+struct procinfo;
+struct event;
+
+/* System calls: fork, exit, wait, ... and ldx's halt, freepages, getprocs,
+ * evlog.  Every one returns -1 on error. */
+#define SYSCALL(num, name, ret, params) ret name params;
+#include "kernel/syscall_table.h"
+#undef SYSCALL
+
+/* ulib.c */
+int stat(const char *, struct stat *);
+char *strcpy(char *, const char *);
+void *memmove(void *, const void *, int);
+char *strchr(const char *, char c);
+int strcmp(const char *, const char *);
+char *gets(char *, int max);
+uint strlen(const char *);
+void *memset(void *, int, uint);
+int atoi(const char *);
+int memcmp(const void *, const void *, uint);
+void *memcpy(void *, const void *, uint);
+
+/* printf.c: %d %u %x %p %s %c %%, with l/ll for 64-bit integers. */
+void fprintf(int, const char *, ...);
+void printf(const char *, ...);
+void vfprintf(int, const char *, __builtin_va_list);
+void vprintf(const char *, __builtin_va_list);
+
+/* umalloc.c */
+void *malloc(uint);
+void free(void *);
+
+#endif
