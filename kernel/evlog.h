@@ -9,7 +9,8 @@
 #include "kernel/types.h"
 
 enum evtype {
-  EV_TRAP = 1,    /* a trap from user mode other than a system call; arg = scause */
+  EV_TRAP =
+      1, /* a trap from user mode other than a system call; arg = scause */
   EV_SYSCALL = 2, /* a system call entered; arg = its number */
   EV_SWITCH = 3,  /* the hart switched to pid (0: back to the scheduler) */
   EV_TIMER = 4,   /* a timer interrupt */
@@ -17,13 +18,14 @@ enum evtype {
 };
 
 struct event {
-  uint64 time;  /* the time CSR (10 MHz on QEMU virt) */
+  uint64 time; /* the time CSR (10 MHz on QEMU virt) */
   uint64 arg;
-  int pid;      /* the process running (or switched to) */
+  int pid; /* the process running (or switched to) */
   ushort hart;
-  ushort type;  /* enum evtype */
+  ushort type; /* enum evtype */
 };
 
-#define EVLOG_PER_HART 2048 /* events kept per hart; older ones are overwritten */
+#define EVLOG_PER_HART                                                         \
+  2048 /* events kept per hart; older ones are overwritten */
 
 #endif

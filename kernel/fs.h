@@ -15,8 +15,8 @@
 
 #include "kernel/types.h"
 
-#define BSIZE 1024   /* block size in bytes */
-#define ROOTINO 1    /* inode number of the root directory */
+#define BSIZE 1024 /* block size in bytes */
+#define ROOTINO 1  /* inode number of the root directory */
 #define FSMAGIC 0x10203040
 
 struct superblock {
@@ -36,12 +36,13 @@ struct superblock {
 
 /* An inode as stored on disk. */
 struct dinode {
-  short type;              /* T_DIR, T_FILE, T_DEVICE; 0 = free */
-  short major;             /* device files only */
-  short minor;             /* device files only */
-  short nlink;             /* directory entries naming this inode */
-  uint size;               /* bytes of data */
-  uint addrs[NDIRECT + 1]; /* data block numbers; the last is the indirect block */
+  short type;  /* T_DIR, T_FILE, T_DEVICE; 0 = free */
+  short major; /* device files only */
+  short minor; /* device files only */
+  short nlink; /* directory entries naming this inode */
+  uint size;   /* bytes of data */
+  uint addrs[NDIRECT +
+             1]; /* data block numbers; the last is the indirect block */
 };
 
 #define IPB (BSIZE / sizeof(struct dinode)) /* inodes per block */

@@ -38,14 +38,12 @@ hart_init(uint64 hartid)
 
 /* Boot option test=panic: a panic a few calls deep, to show (and test)
  * the panic report and its backtrace. */
-static void __attribute__((noinline))
-panic_deep(const char *why)
+static void __attribute__((noinline)) panic_deep(const char *why)
 {
   panic("deliberate panic (%s)", why);
 }
 
-static void __attribute__((noinline))
-panic_deeper(const char *why)
+static void __attribute__((noinline)) panic_deeper(const char *why)
 {
   panic_deep(why);
   __asm__ volatile(""); /* keep the call a call, not a tail jump */

@@ -11,9 +11,9 @@ enum procstate { UNUSED, USED, SLEEPING, RUNNABLE, RUNNING, ZOMBIE };
 
 struct procinfo {
   int pid;
-  int ppid;              /* 0 for init */
+  int ppid; /* 0 for init */
   enum procstate state;
-  uint64 size;           /* bytes of user memory */
+  uint64 size; /* bytes of user memory */
   char name[16];
 };
 

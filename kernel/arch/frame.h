@@ -14,7 +14,7 @@
  * Register xN is at TF_X(N); x0 has no slot, so slot 0 holds sepc.
  */
 #define TF_EPC 0 /* user pc saved from sepc */
-#define TF_X(n) ((n) * 8)
+#define TF_X(n) ((n)*8)
 #define TF_RA TF_X(1)
 #define TF_SP TF_X(2)
 #define TF_GP TF_X(3)
@@ -30,7 +30,7 @@
 /* struct context: what swtch() saves; ra, sp and s0-s11. */
 #define CTX_RA 0
 #define CTX_SP 8
-#define CTX_S(n) (16 + (n) * 8)
+#define CTX_S(n) (16 + (n)*8)
 #define CTX_SIZE (14 * 8)
 
 #ifndef __ASSEMBLER__
@@ -57,7 +57,7 @@ struct context {
 };
 
 #define FRAME_CHECK(type, field, off)                                          \
-  _Static_assert(__builtin_offsetof(struct type, field) == (off),             \
+  _Static_assert(__builtin_offsetof(struct type, field) == (off),              \
                  #type "." #field " does not match " #off)
 FRAME_CHECK(trapframe, epc, TF_EPC);
 FRAME_CHECK(trapframe, ra, TF_RA);

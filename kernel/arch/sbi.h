@@ -41,8 +41,7 @@ struct sbiret {
   long value;
 };
 
-struct sbiret sbi_call(uint64 ext, uint64 fid, uint64 a0, uint64 a1,
-                       uint64 a2);
+struct sbiret sbi_call(uint64 ext, uint64 fid, uint64 a0, uint64 a1, uint64 a2);
 
 void sbi_set_timer(uint64 when);
 int sbi_hart_start(uint64 hartid, uint64 start_pa, uint64 opaque);

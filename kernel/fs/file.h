@@ -23,8 +23,8 @@
 
 /* A cached disk block. */
 struct buf {
-  int valid;             /* data has been read from disk */
-  int disk;              /* owned by the disk driver while 1 */
+  int valid; /* data has been read from disk */
+  int disk;  /* owned by the disk driver while 1 */
   uint dev;
   uint blockno;
   struct sleeplock lock; /* held by the one user of data */
@@ -53,13 +53,13 @@ struct inode {
 /* An open file. */
 struct file {
   enum { FD_NONE, FD_PIPE, FD_INODE, FD_DEVICE } type;
-  int ref;               /* guarded by the file-table lock */
+  int ref; /* guarded by the file-table lock */
   char readable;
   char writable;
-  struct pipe *pipe;     /* FD_PIPE */
-  struct inode *ip;      /* FD_INODE and FD_DEVICE */
-  uint off;              /* FD_INODE; guarded by ip->lock */
-  short major;           /* FD_DEVICE */
+  struct pipe *pipe; /* FD_PIPE */
+  struct inode *ip;  /* FD_INODE and FD_DEVICE */
+  uint off;          /* FD_INODE; guarded by ip->lock */
+  short major;       /* FD_DEVICE */
 };
 
 /* Device switch: read and write for each device major number. */

@@ -25,8 +25,8 @@ volatile int panicking;
 struct sink {
   char *buf;
   int size, len;
-  int total;     /* characters produced, including those cut off */
-  int console;   /* flush to the console when full, instead of dropping */
+  int total;   /* characters produced, including those cut off */
+  int console; /* flush to the console when full, instead of dropping */
 };
 
 static void

@@ -48,7 +48,10 @@ struct spinlock {
   int rank;         /* enum lock_rank */
 };
 
-#define SPINLOCK_INIT(name, rank) {0, (name), 0, (rank)}
+#define SPINLOCK_INIT(name, rank)                                              \
+  {                                                                            \
+    0, (name), 0, (rank)                                                       \
+  }
 #define LOCK_MAX_HELD 16 /* ranked locks one hart may hold at once */
 
 /* A lock of LOCK_RANK_DEFAULT, or of the given rank. */
@@ -61,10 +64,10 @@ void push_off(void);
 void pop_off(void);
 
 struct sleeplock {
-  uint locked;         /* guarded by lk */
-  struct spinlock lk;  /* protects this sleep lock's fields */
+  uint locked;        /* guarded by lk */
+  struct spinlock lk; /* protects this sleep lock's fields */
   const char *name;
-  int pid;             /* holder, for debugging */
+  int pid; /* holder, for debugging */
 };
 
 void sleeplock_init(struct sleeplock *lk, const char *name);

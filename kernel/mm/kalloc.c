@@ -23,9 +23,9 @@ struct run {
 
 static struct {
   struct spinlock lock;
-  struct run *free;    /* guarded by lock */
-  uint64 nfree;        /* guarded by lock */
-  uint64 start, end;   /* the managed range; fixed after init */
+  struct run *free;  /* guarded by lock */
+  uint64 nfree;      /* guarded by lock */
+  uint64 start, end; /* the managed range; fixed after init */
 } kmem;
 
 static int

@@ -29,7 +29,7 @@ typedef uint64 *pagetable_t; /* 512 PTEs */
 #define PTE_D (1L << 7)
 #define PA2PTE(pa) ((((uint64)(pa)) >> 12) << 10)
 #define PTE2PA(pte) (((pte) >> 10) << 12)
-#define PTE_FLAGS(pte) ((pte) & 0x3FF)
+#define PTE_FLAGS(pte) ((pte)&0x3FF)
 #define PXSHIFT(level) (PGSHIFT + (9 * (level)))
 #define PX(level, va) ((((uint64)(va)) >> PXSHIFT(level)) & 0x1FF)
 

@@ -33,8 +33,7 @@ segment_perm(uint32 flags)
 
 /* Read a segment's file bytes into the (already mapped) pages at va. */
 static int
-load_segment(pagetable_t pt, struct inode *ip, uint64 va, uint64 off,
-             uint64 n)
+load_segment(pagetable_t pt, struct inode *ip, uint64 va, uint64 off, uint64 n)
 {
   while (n > 0) {
     pte_t *pte = vm_walk(pt, PGROUNDDOWN(va), 0);
@@ -67,7 +66,8 @@ load_program(pagetable_t pt, struct inode *ip, struct elfhdr *eh)
   for (int i = 0; i < eh->phnum; i++) {
     struct proghdr ph;
     uint64 at = eh->phoff + i * sizeof(ph);
-    if (at < eh->phoff || readi(ip, 0, (uint64)&ph, at, sizeof(ph)) != sizeof(ph))
+    if (at < eh->phoff ||
+        readi(ip, 0, (uint64)&ph, at, sizeof(ph)) != sizeof(ph))
       return 0;
     if (ph.type != PT_LOAD || ph.memsz == 0)
       continue;
@@ -89,8 +89,7 @@ load_program(pagetable_t pt, struct inode *ip, struct elfhdr *eh)
 /* Copy the argument strings and the argv array onto the new stack.
  * Returns the new sp (argv points there), or 0. */
 static uint64
-push_args(pagetable_t pt, uint64 sp, uint64 stack_base, char **argv,
-          int *argcp)
+push_args(pagetable_t pt, uint64 sp, uint64 stack_base, char **argv, int *argcp)
 {
   uint64 uargv[MAXARG + 1];
   int argc = 0;
@@ -170,7 +169,7 @@ exec(char *path, char **argv)
   p->trapframe->a1 = sp; /* argv */
   proc_tlb_changed(p);   /* flush the old program's translations */
   uvm_destroy(pt);       /* now holding the old program */
-  return argc; /* lands in a0: main(argc, argv) */
+  return argc;           /* lands in a0: main(argc, argv) */
 
 bad:
   if (pt)

@@ -371,8 +371,8 @@ proc_wait(uint64 addr)
       havekids = 1;
       if (pp->state == ZOMBIE) {
         int pid = pp->pid;
-        if (addr != 0 && copyout(p->pagetable, addr, &pp->xstate,
-                                 sizeof(pp->xstate)) < 0) {
+        if (addr != 0 &&
+            copyout(p->pagetable, addr, &pp->xstate, sizeof(pp->xstate)) < 0) {
           release(&pp->lock);
           release(&wait_lock);
           return -1;
@@ -516,8 +516,7 @@ scheduler(void)
     }
     acquire(&p->lock);
     if (p->state != RUNNABLE)
-      panic("scheduler: pid %d on the run queue in state %d", p->pid,
-            p->state);
+      panic("scheduler: pid %d on the run queue in state %d", p->pid, p->state);
     p->state = RUNNING;
     c->proc = p;
     proc_switch_vm(p);
@@ -634,8 +633,8 @@ proc_dump(void)
   for (struct proc *p = procs; p < &procs[NPROC]; p++) {
     if (p->state == UNUSED)
       continue;
-    const char *st = (uint)p->state < NELEM(state_names) ? state_names[p->state]
-                                                          : "???";
+    const char *st =
+        (uint)p->state < NELEM(state_names) ? state_names[p->state] : "???";
     printf("%d %s %s\n", p->pid, st, p->name);
   }
 }

@@ -35,9 +35,9 @@ struct cpu {
   int noff;               /* depth of push_off() nesting */
   int intena;             /* were interrupts on before push_off()? */
   int hartid;
-  int started;            /* set once this hart is up */
-  uint64 ticks_seen;      /* timer interrupts taken on this hart */
-  pagetable_t satp_pt;    /* page table loaded in satp (to skip reloads) */
+  int started;         /* set once this hart is up */
+  uint64 ticks_seen;   /* timer interrupts taken on this hart */
+  pagetable_t satp_pt; /* page table loaded in satp (to skip reloads) */
   struct spinlock *held[LOCK_MAX_HELD]; /* SANITIZE: locks held, in order */
   int nheld;
 };
@@ -49,11 +49,11 @@ struct proc {
 
   /* guarded by p->lock */
   enum procstate state;
-  void *chan;             /* sleeping on chan, if SLEEPING */
-  int killed;             /* exit at the next return to user mode */
-  int xstate;             /* exit status for the parent's wait() */
+  void *chan; /* sleeping on chan, if SLEEPING */
+  int killed; /* exit at the next return to user mode */
+  int xstate; /* exit status for the parent's wait() */
   int pid;
-  struct proc *runnext;   /* run-queue link (also guarded by the queue lock) */
+  struct proc *runnext; /* run-queue link (also guarded by the queue lock) */
 
   /* guarded by wait_lock */
   struct proc *parent;

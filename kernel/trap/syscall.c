@@ -107,8 +107,8 @@ syscall(void)
       format_args(num, args, sizeof(args));
     p->trapframe->a0 = syscalls[num]();
     if (traced)
-      printf("[pid %d %s] %s(%s) = %ld\n", p->pid, p->name,
-             syscall_names[num], args, (long)p->trapframe->a0);
+      printf("[pid %d %s] %s(%s) = %ld\n", p->pid, p->name, syscall_names[num],
+             args, (long)p->trapframe->a0);
   } else {
     printf("pid %d (%s): unknown system call %ld\n", p->pid, p->name,
            (long)num);

@@ -37,11 +37,11 @@ volatile uint ticks;
 struct spinlock tickslock;
 int timer_preempt = PREEMPT;
 
-static uint64 quantum;        /* time-CSR units per quantum */
-static uint64 tick_len;       /* time-CSR units per tick */
-static uint64 next_tick;      /* when the timekeeper counts the next tick */
-static int timekeeper = -1;   /* hart id that counts ticks */
-static int report_ticks;      /* boot option test=ticks */
+static uint64 quantum;      /* time-CSR units per quantum */
+static uint64 tick_len;     /* time-CSR units per tick */
+static uint64 next_tick;    /* when the timekeeper counts the next tick */
+static int timekeeper = -1; /* hart id that counts ticks */
+static int report_ticks;    /* boot option test=ticks */
 
 void
 timer_init(uint64 timebase_hz)

@@ -211,8 +211,8 @@ kerneltrap(void)
     const char *what = SANITIZE && scause == SCAUSE_BREAKPOINT
                            ? "undefined behaviour (sanitizer trap)"
                            : scause_name(scause);
-    panic("kernel trap: %s at sepc=%p <%s+0x%lx> stval=%p", what,
-          (void *)sepc, fn ? fn : "?", off, (void *)csr_read(stval));
+    panic("kernel trap: %s at sepc=%p <%s+0x%lx> stval=%p", what, (void *)sepc,
+          fn ? fn : "?", off, (void *)csr_read(stval));
   }
 
   if (devintr(scause) == INTR_TIMER && timer_preempt) {
