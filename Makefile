@@ -153,7 +153,8 @@ qemu-nox: qemu
 .gdbinit: tools/gdbinit.tmpl
 	sed "s/:GDBPORT/:$(GDBPORT)/" < $< > $@
 
-qemu-gdb: deps
+qemu-gdb:
+	@tools/ensure-deps --gdb
 	@$(MAKE) --no-print-directory all .gdbinit
 	@echo "*** Now run in another terminal, in this directory:"
 	@echo "***   gdb-multiarch -x .gdbinit"
