@@ -32,8 +32,8 @@ hart_init(uint64 hartid)
   timer_init_hart();
   /* Let user code read the time CSR (rdtime), for measurements. */
   csr_write(scounteren, SCOUNTEREN_TM | SCOUNTEREN_CY | SCOUNTEREN_IR);
-  __atomic_store_n(&c->started, 1, __ATOMIC_RELEASE);
   printf("hart %d: up\n", (int)hartid);
+  __atomic_store_n(&c->started, 1, __ATOMIC_RELEASE); /* after the line */
 }
 
 /* Boot option test=panic: a panic a few calls deep, to show (and test)
