@@ -129,6 +129,11 @@ $(B)/fsroot/_%: user/_%
 fs.img: mkfs/mkfs README.md $(FSPROGS)
 	mkfs/mkfs $@ README.md $(FSPROGS)
 
+# For clangd and other editor tools.
+compile_commands.json: FORCE
+	@$(PYTHON) tools/compile-commands "$(CC)" "$(KCFLAGS)" "$(UCFLAGS)" \
+	  $(KSRCS) -- $(ULIB_SRCS) $(UPROG_SRCS) > $@
+
 # ---------------------------------------------------------------- run
 GDBPORT := $(shell expr `id -u` % 5000 + 25000)
 
