@@ -22,7 +22,7 @@
 #include "user/user.h"
 
 #define NWORKERS 3
-#define DEFAULT_ROUNDS 3
+#define DEFAULT_ROUNDS 5
 #define BIGBLOCKS (NDIRECT + 3) /* needs the indirect block */
 #define CONSOLE_MAJOR 1
 

@@ -1,0 +1,687 @@
+"""Drive ldx under QEMU from Python: build, boot, talk to the console.
+
+Used by ldx's own tests (tests/test_*.py, run by tests/run.py) and by
+course lab graders (see tests/graders/).  Python 3 standard library only.
+
+The pieces, in the order a test uses them:
+
+    build(make_vars=None) -> Artifacts
+        Runs `make all` (with extra variables such as PREEMPT=0) under a
+        process-wide lock, then copies kernel/kernel and fs.img aside, so
+        later builds with other variables cannot change a running test's
+        files.  Results are cached per set of variables.
+
+    boot(name, cpus=1, mem="128M", bootargs="", make_vars=None,
+         image=None, gdbport=None, timeout=None) -> Machine
+        Gets the QEMU command line from `make -s print-qemu` (the Makefile
+        stays the one source of truth), points it at a private COPY of fs.img
+        (tests/out/<name>.img, or the given `image` to boot a disk left by an
+        earlier machine), and starts QEMU.  A background thread collects the
+        console; everything is also written to tests/out/<name>.log.
+
+    Machine
+        expect(regex, timeout=30) -> re.Match   wait for output matching regex
+        send(line)                              type one line on the console
+        run(cmd, timeout=30) -> str             send, wait for the next "$ ",
+                                                return what the command printed
+        wait_prompt(timeout=30)                 wait for a shell prompt "$ "
+        wait_exit(timeout=30) -> int            wait for QEMU to exit by itself
+        kill()                                  kill QEMU at once (SIGKILL)
+        output                                  all console text so far
+        Also a context manager: `with boot(...) as m:` kills QEMU on exit.
+
+Nothing ever waits without a timeout, and every QEMU started here is killed
+when its Machine is closed, when the process exits (atexit) and on SIGTERM,
+so a hung guest makes a test fail, never hang.  Console text has carriage
+returns removed.  Matching works on a cursor: expect() searches only the
+output after the end of the previous match, so repeated expects read the
+console in order.
+
+Errors are raised as TestFailure (or its subclasses BuildError and
+ExpectTimeout); their message says what went wrong, and for a console wait
+also shows the last 40 lines of output.
+"""
+
+import atexit
+import codecs
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "tests", "out")
+
+PROMPT = r"(?m)^\$ "
+TAIL_LINES = 40
+BUILD_TIMEOUT = 900
+
+
+class TestFailure(Exception):
+    """A test (or grader part) failed; the message says why."""
+
+
+class BuildError(TestFailure):
+    """`make` failed; the message holds the end of its output."""
+
+
+class ExpectTimeout(TestFailure):
+    """The console did not show what was expected in time."""
+
+
+class Skip(Exception):
+    """Raised by a test that cannot run here (the message says why)."""
+
+
+def _make_env():
+    # When run from `make test`, MAKEFLAGS carries the outer make's job-server
+    # file descriptors and command-line variables; neither belongs to the
+    # sub-makes started here.
+    env = dict(os.environ)
+    for k in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"):
+        env.pop(k, None)
+    return env
+
+
+def _vars_args(make_vars):
+    return ["%s=%s" % (k, v) for k, v in sorted((make_vars or {}).items())]
+
+
+def tail(text, n=TAIL_LINES):
+    """The last n lines of text, as one string."""
+    lines = text.splitlines()
+    return "\n".join(lines[-n:])
+
+
+def make(*args, make_vars=None, timeout=BUILD_TIMEOUT, cwd=ROOT):
+    """Run make with args and variables; return its combined output.
+
+    Raises BuildError (with the last lines of output) if make fails or takes
+    longer than timeout seconds.
+    """
+    cmd = ["make", "--no-print-directory"] + list(args) + _vars_args(make_vars)
+    try:
+        r = subprocess.run(cmd, cwd=cwd, env=_make_env(), stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        out = (e.output or b"").decode("utf-8", "replace")
+        raise BuildError("%s: timed out after %ds\n%s"
+                         % (" ".join(cmd), timeout, tail(out)))
+    out = r.stdout.decode("utf-8", "replace")
+    if r.returncode != 0:
+        raise BuildError("%s failed (exit %d)\n%s"
+                         % (" ".join(cmd), r.returncode, tail(out)))
+    return out
+
+
+class Artifacts:
+    """One build's kernel and file-system image, copied out of the tree."""
+
+    def __init__(self, kernel, fsimg, make_vars, output):
+        self.kernel = kernel      # path of the kernel ELF copy
+        self.fsimg = fsimg        # path of the pristine fs.img copy
+        self.make_vars = make_vars
+        self.output = output      # what make printed
+
+
+_build_lock = threading.Lock()
+_build_cache = {}
+
+
+def build(make_vars=None, jobs=None):
+    """Build kernel/kernel and fs.img with make_vars; return Artifacts.
+
+    Serialised by a lock: the tree has one kernel/kernel, so two builds with
+    different variables must not overlap.  Cached per variable set.  A failed
+    build is cached too (the same BuildError is raised again), so thirty tests
+    do not rebuild a broken tree thirty times.
+    """
+    key = tuple(sorted((make_vars or {}).items()))
+    with _build_lock:
+        hit = _build_cache.get(key)
+        if isinstance(hit, BaseException):
+            raise hit
+        if hit is not None:
+            return hit
+        try:
+            jobs = jobs or os.cpu_count() or 1
+            out = make("-j%d" % jobs, "all", make_vars=make_vars)
+            tag = "-".join("%s=%s" % kv for kv in key) or "default"
+            tag = re.sub(r"[^A-Za-z0-9=_.-]", "_", tag)
+            d = os.path.join(OUT, "build", tag)
+            os.makedirs(d, exist_ok=True)
+            kernel = os.path.join(d, "kernel")
+            fsimg = os.path.join(d, "fs.img")
+            shutil.copyfile(os.path.join(ROOT, "kernel", "kernel"), kernel)
+            shutil.copyfile(os.path.join(ROOT, "fs.img"), fsimg)
+            art = Artifacts(kernel, fsimg, dict(make_vars or {}), out)
+        except BuildError as e:
+            _build_cache[key] = e
+            raise
+        except OSError as e:
+            err = BuildError("build: %s" % e)
+            _build_cache[key] = err
+            raise err
+        _build_cache[key] = art
+        return art
+
+
+def qemu_command(cpus=1, mem="128M", bootargs="", make_vars=None):
+    """The QEMU argv that `make qemu` would run, as printed by print-qemu."""
+    v = dict(make_vars or {})
+    v.update(CPUS=cpus, MEM=mem, BOOTARGS=bootargs)
+    out = make("-s", "print-qemu", make_vars=v, timeout=60)
+    lines = [l for l in out.splitlines() if l.strip()]
+    if not lines:
+        raise BuildError("make print-qemu printed nothing")
+    argv = shlex.split(lines[-1])
+    # print-qemu goes through the shell's echo, which eats the quotes around
+    # a multi-word -append value; put the words back together.
+    if bootargs and "-append" in argv:
+        i = argv.index("-append")
+        words = bootargs.split()
+        if argv[i + 1:i + 1 + len(words)] == words and len(words) > 1:
+            argv[i + 1:i + 1 + len(words)] = [bootargs]
+    return argv
+
+
+def _retarget(argv, kernel, image):
+    """Point a QEMU argv at another kernel file and disk image."""
+    argv = list(argv)
+    if "-kernel" in argv:
+        argv[argv.index("-kernel") + 1] = kernel
+    found = False
+    for i, a in enumerate(argv):
+        if a.startswith("file=") and ("if=none" in a or "format=raw" in a):
+            rest = a.split(",", 1)[1] if "," in a else ""
+            argv[i] = "file=" + image.replace(",", ",,") + ("," + rest if rest else "")
+            found = True
+    if not found:
+        raise TestFailure("cannot find the disk (file=...) in the QEMU command: %s"
+                          % " ".join(argv))
+    return argv
+
+
+_live = set()
+_live_lock = threading.Lock()
+_logs_opened = set()
+
+
+def _kill_all():
+    with _live_lock:
+        machines = list(_live)
+    for m in machines:
+        m.kill()
+
+
+atexit.register(_kill_all)
+
+
+def install_signal_handlers():
+    """Make SIGTERM and SIGHUP exit through atexit, so QEMUs get killed.
+
+    Call from the main thread of a program that boots machines (run.py and
+    Grader do it).
+    """
+    def handler(signum, frame):
+        raise SystemExit(128 + signum)
+    for s in (signal.SIGTERM, signal.SIGHUP):
+        try:
+            signal.signal(s, handler)
+        except (ValueError, OSError):
+            pass
+
+
+def _safe_name(name):
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+
+
+class Machine:
+    """One running QEMU with ldx, and its console."""
+
+    def __init__(self, name, argv, image, log_path, deadline=None):
+        self.name = name
+        self.argv = argv
+        self.image = image        # the disk this machine writes
+        self.log_path = log_path
+        self.deadline = deadline  # absolute time.monotonic() limit, or None
+        self._text = ""
+        self._pos = 0
+        self._cond = threading.Condition()
+        self._eof = False
+        first = log_path not in _logs_opened
+        _logs_opened.add(log_path)
+        os.makedirs(os.path.dirname(log_path), exist_ok=True)
+        self._log = open(log_path, "w" if first else "a", encoding="utf-8")
+        self._log.write("%s### %s\n" % ("" if first else "\n",
+                                         " ".join(shlex.quote(a) for a in argv)))
+        self._log.flush()
+        self.proc = subprocess.Popen(
+            argv, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, start_new_session=True)
+        with _live_lock:
+            _live.add(self)
+        self._reader = threading.Thread(target=self._read, daemon=True,
+                                        name="console-" + name)
+        self._reader.start()
+
+    # -- console collection -------------------------------------------------
+    def _read(self):
+        dec = codecs.getincrementaldecoder("utf-8")("replace")
+        fd = self.proc.stdout.fileno()
+        while True:
+            try:
+                data = os.read(fd, 4096)
+            except OSError:
+                data = b""
+            s = dec.decode(data, final=not data).replace("\r", "")
+            with self._cond:
+                if s:
+                    self._text += s
+                    try:
+                        self._log.write(s)
+                        self._log.flush()
+                    except ValueError:
+                        pass
+                if not data:
+                    self._eof = True
+                self._cond.notify_all()
+            if not data:
+                return
+
+    @property
+    def output(self):
+        """All console output so far (carriage returns removed)."""
+        with self._cond:
+            return self._text
+
+    def _limit(self, timeout):
+        self._wait_start = time.monotonic()
+        end = self._wait_start + timeout
+        if self.deadline is not None and self.deadline < end:
+            end = self.deadline
+            self._why_end = " (the test's time limit)"
+        else:
+            self._why_end = ""
+        return end
+
+    def _waited(self):
+        return "%.0fs%s" % (time.monotonic() - self._wait_start, self._why_end)
+
+    def _status(self):
+        """QEMU's exit status, waiting a moment for a process that closed
+        its output but is still exiting."""
+        try:
+            return self.proc.wait(2)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def _fail(self, what, cls=ExpectTimeout):
+        with self._cond:
+            text = self._text
+        raise cls("%s\n--- last %d lines of the console (%s) ---\n%s"
+                  % (what, TAIL_LINES, os.path.relpath(self.log_path, ROOT),
+                     tail(text)))
+
+    # -- the public interface -----------------------------------------------
+    def expect(self, regex, timeout=30):
+        """Wait until the output after the cursor matches regex.
+
+        Returns the re.Match (its positions index self.output) and moves the
+        cursor past it.  Raises ExpectTimeout if nothing matches within
+        timeout seconds, or at once if QEMU exits first.
+        """
+        pat = re.compile(regex) if isinstance(regex, str) else regex
+        end = self._limit(timeout)
+        with self._cond:
+            while True:
+                m = pat.search(self._text, self._pos)
+                if m:
+                    self._pos = m.end()
+                    return m
+                if self._eof:
+                    break
+                left = end - time.monotonic()
+                if left <= 0:
+                    break
+                self._cond.wait(min(left, 1.0))
+        if self._eof:
+            self._fail("QEMU exited (status %s) before the console showed %r"
+                       % (self._status(), pat.pattern))
+        self._fail("timed out after %s waiting for %r" % (self._waited(), pat.pattern))
+
+    def expect_all(self, regex, count_fn, timeout=30):
+        """Wait until count_fn(list of all matches of regex after the cursor)
+        is true; return that list.  The cursor does not move."""
+        pat = re.compile(regex) if isinstance(regex, str) else regex
+        end = self._limit(timeout)
+        with self._cond:
+            while True:
+                ms = list(pat.finditer(self._text, self._pos))
+                if count_fn(ms):
+                    return ms
+                left = end - time.monotonic()
+                if self._eof or left <= 0:
+                    break
+                self._cond.wait(min(left, 1.0))
+        if self._eof:
+            self._fail("QEMU exited (status %s) before enough lines matched %r"
+                       % (self._status(), pat.pattern))
+        self._fail("timed out after %s waiting for enough lines matching %r"
+                   % (self._waited(), pat.pattern))
+
+    def mark(self):
+        """The cursor position, to slice self.output later."""
+        with self._cond:
+            return self._pos
+
+    def skip_to_end(self):
+        """Move the cursor to the end of what has been received."""
+        with self._cond:
+            self._pos = len(self._text)
+
+    def send(self, line):
+        """Type line (a newline is added) on the console."""
+        data = (line + "\n").encode()
+        try:
+            self.proc.stdin.write(data)
+            self.proc.stdin.flush()
+        except (BrokenPipeError, ValueError, OSError):
+            self._fail("cannot send %r: QEMU has exited" % line, TestFailure)
+
+    def wait_prompt(self, timeout=30):
+        """Wait for the shell prompt "$ " at the start of a line."""
+        return self.expect(PROMPT, timeout)
+
+    def _next_prompt(self, start, timeout, settle=1.0):
+        """The prompt that ends a command's output, searched from start.
+
+        Output can itself contain "$ " at the start of a line (echo '$ x'),
+        so the prompt wanted is one that nothing has followed yet: the shell
+        is waiting for input.  If output keeps coming after every candidate
+        (a background process printing), the first candidate is taken once
+        the console has been quiet for `settle` seconds, or at the deadline.
+        """
+        pat = re.compile(PROMPT)
+        end = self._limit(timeout)
+        last_len, last_change = -1, time.monotonic()
+        with self._cond:
+            while True:
+                ms = list(pat.finditer(self._text, start))
+                now = time.monotonic()
+                if len(self._text) != last_len:
+                    last_len, last_change = len(self._text), now
+                if ms and ms[-1].end() == len(self._text):
+                    break
+                if ms and (now - last_change >= settle or now >= end or
+                           self._eof):
+                    ms = ms[:1]
+                    break
+                if self._eof:
+                    self._fail("QEMU exited (status %s) before the shell prompt"
+                               % self._status())
+                if now >= end:
+                    self._fail("timed out after %s waiting for the shell prompt"
+                               % self._waited())
+                self._cond.wait(min(end - now, 0.2))
+            m = ms[-1]
+            self._pos = m.end()
+            return m
+
+    def run(self, cmd, timeout=30):
+        """Run one shell command; return its output (without the echo of
+        the command itself and without the following prompt)."""
+        self.skip_to_end()
+        start = self.mark()
+        self.send(cmd)
+        m = self._next_prompt(start, timeout)
+        out = self.output[start:m.start()]
+        # The console echoes what is typed; drop that echo.
+        i = out.find(cmd)
+        if i >= 0 and out[:i].strip() == "":
+            out = out[i + len(cmd):]
+            if out.startswith("\n"):
+                out = out[1:]
+        return out
+
+    def wait_exit(self, timeout=30):
+        """Wait for QEMU to exit by itself; return its exit status."""
+        end = self._limit(timeout)
+        try:
+            rc = self.proc.wait(max(0.0, end - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            self._fail("QEMU did not exit within %s" % self._waited())
+        self._reader.join(5)
+        return rc
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def kill(self):
+        """Kill QEMU at once (as a power cut would) and release everything."""
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            try:
+                self.proc.kill()
+            except OSError:
+                pass
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            pass
+        self._reader.join(5)
+        for f in (self.proc.stdin, self.proc.stdout):
+            try:
+                f.close()
+            except OSError:
+                pass
+        with self._cond:
+            try:
+                self._log.close()
+            except OSError:
+                pass
+        with _live_lock:
+            _live.discard(self)
+
+    close = kill
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.kill()
+        return False
+
+
+def boot(name, cpus=1, mem="128M", bootargs="", make_vars=None, image=None,
+         gdbport=None, deadline=None):
+    """Build (cached) and start ldx in QEMU; return the Machine.
+
+    name      names the log (tests/out/<name>.log) and the disk copy
+    image     boot this disk file instead of a fresh copy of fs.img (e.g. a
+              crashed machine's m.image); it is used in place, not copied
+    gdbport   if set, QEMU also listens for gdb on that TCP port (it does not
+              wait for gdb: add "-S" yourself via Machine if you need that)
+    deadline  time.monotonic() limit for every wait on this machine
+    """
+    art = build(make_vars)
+    name = _safe_name(name)
+    os.makedirs(OUT, exist_ok=True)
+    if image is None:
+        image = os.path.join(OUT, name + ".img")
+        shutil.copyfile(art.fsimg, image)
+    argv = qemu_command(cpus, mem, bootargs, make_vars)
+    argv = _retarget(argv, art.kernel, os.path.abspath(image))
+    if gdbport:
+        argv += ["-gdb", "tcp:127.0.0.1:%d" % int(gdbport)]
+    return Machine(name, argv, image, os.path.join(OUT, name + ".log"), deadline)
+
+
+# ---------------------------------------------------------------- tests
+
+class TestCase:
+    def __init__(self, fn, name, quick, timeout, alone, area):
+        self.fn = fn
+        self.name = name
+        self.quick = quick      # part of the quick set (make test-quick)
+        self.timeout = timeout  # seconds for the whole test
+        self.alone = alone      # must not share the machine with another test
+        self.area = area        # the test file it came from
+
+
+TESTS = []
+
+
+def test(name=None, quick=False, timeout=120, alone=False):
+    """Register a test function for tests/run.py.
+
+        @test(quick=True)
+        def boot_cpus1(t):       # t: a TestContext
+            m = t.boot(cpus=1)
+            m.wait_prompt()
+
+    The test passes when the function returns, fails when it raises (the
+    exception's message is the reason), and is skipped on Skip.  quick puts
+    it in the quick set; alone keeps other tests from running beside it (for
+    timing-sensitive or CPU-hungry tests); timeout bounds every console wait
+    of the test.
+    """
+    def deco(fn):
+        area = fn.__module__.replace("test_", "")
+        TESTS.append(TestCase(fn, name or fn.__name__, quick, timeout, alone,
+                              area))
+        return fn
+    return deco
+
+
+class TestContext:
+    """What a test function gets: boots machines, records sub-results."""
+
+    def __init__(self, case):
+        self.case = case
+        self.name = case.name
+        self.start = time.monotonic()
+        self.deadline = self.start + case.timeout
+        self.machines = []
+        self.subs = []   # (name, passed, reason)
+
+    def boot(self, suffix="", **kw):
+        """boot() a machine named after the test (plus suffix); it is killed
+        when the test ends.  Keyword arguments are boot()'s."""
+        name = self.name + ("-" + suffix if suffix else "")
+        kw.setdefault("deadline", self.deadline)
+        m = boot(name, **kw)
+        self.machines.append(m)
+        return m
+
+    def sub(self, name, passed, reason=""):
+        """Record one sub-result; each counts as a test of its own."""
+        self.subs.append((name, bool(passed), reason))
+
+    def collect(self, m, line, done, timeout=None):
+        """Record a sub-result for each console line matching `line` until
+        `done` matches.  `line` must have groups "name" and "status"; a status
+        starting with OK, ok, PASS or pass counts as passed.  Returns the
+        number of results seen."""
+        pat = re.compile(line)
+        end_m = m.expect(done, timeout or max(1, self.deadline - time.monotonic()))
+        start = 0
+        n = 0
+        text = m.output[:end_m.start()]
+        for r in pat.finditer(text, start):
+            st = r.group("status")
+            ok = re.match(r"(?i)(ok|pass)", st) is not None
+            self.sub(r.group("name"), ok, "" if ok else st)
+            n += 1
+        return n
+
+    def close(self):
+        for m in self.machines:
+            m.kill()
+
+
+def check(cond, reason):
+    """Fail the current test with reason unless cond holds."""
+    if not cond:
+        raise TestFailure(reason)
+
+
+# ---------------------------------------------------------------- graders
+
+class Grader:
+    """A lab grader: named parts, each worth points.
+
+        g = Grader("hello lab")
+
+        @g.part("prints hello", points=5)
+        def _(m):                 # m: a Machine booted for this part
+            m.wait_prompt()
+            out = m.run("hello")
+            if "hello, ldx" not in out:
+                raise TestFailure("wrong output: %r" % out)
+
+        g.main()                  # boots, runs, prints, exits
+
+    Each part gets a fresh machine (boot options per part: cpus, bootargs,
+    make_vars, timeout).  A part earns its points when its function returns
+    and none when it raises.  The output ends with "Points: N/M", which
+    tests/grade.py reads.
+    """
+
+    def __init__(self, title):
+        self.title = title
+        self.parts = []
+
+    def part(self, name, points, cpus=1, bootargs="", make_vars=None,
+             timeout=120, boot_machine=True):
+        def deco(fn):
+            self.parts.append(dict(name=name, points=points, fn=fn, cpus=cpus,
+                                   bootargs=bootargs, make_vars=make_vars,
+                                   timeout=timeout, boot=boot_machine))
+            return fn
+        return deco
+
+    def run(self):
+        """Run every part; return (points earned, points possible)."""
+        got = total = 0
+        print("== %s" % self.title, flush=True)
+        for p in self.parts:
+            total += p["points"]
+            t0 = time.monotonic()
+            m = None
+            try:
+                if p["boot"]:
+                    m = boot("grade-" + self.title + "-" + p["name"],
+                             cpus=p["cpus"], bootargs=p["bootargs"],
+                             make_vars=p["make_vars"],
+                             deadline=t0 + p["timeout"])
+                    p["fn"](m)
+                else:
+                    p["fn"]()
+                got += p["points"]
+                print("  %s: OK (%d/%d) (%.1fs)" % (p["name"], p["points"],
+                      p["points"], time.monotonic() - t0), flush=True)
+            except Exception as e:
+                first, _, rest = str(e).partition("\n")
+                print("  %s: FAIL (0/%d): %s" % (p["name"], p["points"], first),
+                      flush=True)
+                for line in rest.splitlines():
+                    print("    | " + line)
+            finally:
+                if m is not None:
+                    m.kill()
+        return got, total
+
+    def main(self):
+        install_signal_handlers()
+        got, total = self.run()
+        print("Points: %d/%d" % (got, total), flush=True)
+        raise SystemExit(0 if got == total else 1)

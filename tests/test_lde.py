@@ -1,0 +1,109 @@
+"""Processes and system calls, driven from the shell.
+
+User programs these tests rely on (user/lde.c, user/spin.c, user/writefile.c,
+user/checkfile.c):
+  lde priv       runs a privileged instruction; the kernel kills it with a
+                 console line "pid P (lde): ... illegal instruction ... sepc=..."
+  lde badsys     makes an unknown system call: prints "badsys: returned -1",
+                 the kernel logs "unknown system call"
+  lde badptr     write() from a bad pointer: prints "badptr: write returned -1"
+  lde forkwait   fork/exit/wait round trips: prints "forkwait: ok"
+  spin           loops forever
+  writefile F N  writes a file of N units with a checkable pattern, then
+                 prints "writefile: done"
+  checkfile F N  prints "checkfile: complete", "checkfile: absent" or a line
+                 with CORRUPT
+"""
+
+import time
+
+from harness import check, test
+
+
+def shell(t, cpus=2, **kw):
+    m = t.boot(cpus=cpus, **kw)
+    m.wait_prompt(60)
+    return m
+
+
+@test(quick=True)
+def lde_priv(t):
+    m = shell(t)
+    m.send("lde priv")
+    m.expect(r"pid \d+ \(lde\): .*illegal instruction.*sepc=", 20)
+    m.wait_prompt(20)
+    out = m.run("echo alive", 20)
+    check("alive" in out, "the shell did not answer after the kill: %r" % out)
+
+
+@test(quick=True)
+def lde_badsys(t):
+    m = shell(t)
+    start = m.mark()
+    out = m.run("lde badsys", 20)
+    check("badsys: returned -1" in out, "expected 'badsys: returned -1' in %r"
+          % out)
+    check("unknown system call" in m.output[start:],
+          "the kernel did not log 'unknown system call'")
+
+
+@test(quick=True)
+def lde_badptr(t):
+    m = shell(t)
+    out = m.run("lde badptr", 20)
+    check("badptr: write returned -1" in out,
+          "expected 'badptr: write returned -1' in %r" % out)
+
+
+@test(quick=True)
+def lde_forkwait(t):
+    m = shell(t)
+    out = m.run("lde forkwait", 60)
+    check("forkwait: ok" in out, "expected 'forkwait: ok' in %r" % out)
+
+
+@test(quick=True, alone=True)
+def spin_does_not_starve(t):
+    """On one hart, a process in an endless loop must not keep the shell
+    from running: the timer has to preempt it."""
+    m = shell(t, cpus=1)
+    m.send("spin &")
+    m.wait_prompt(20)
+    t0 = time.monotonic()
+    out = m.run("echo alive", 10)
+    check("alive" in out, "echo printed %r" % out)
+    check(time.monotonic() - t0 < 10, "echo took too long")
+
+
+def _crash(t, when):
+    """Write a file, pull the plug (when = "mid" or "done"), reboot the same
+    disk and check the file is either all there or not there at all."""
+    m = shell(t, suffix="write")
+    cmd = "writefile f 20000"
+    if when == "mid":
+        m.send(cmd)
+        # Once the echo of the command is back, the shell has it; give the
+        # program a moment to be in the middle of writing.
+        m.expect(cmd, 20)
+        time.sleep(0.3)
+    else:
+        m.send(cmd)
+        m.expect(r"writefile: done", 60)
+    m.kill()
+    image = m.image
+
+    m2 = shell(t, suffix="reboot", image=image)
+    out = m2.run("checkfile f 20000", 60)
+    check("CORRUPT" not in out, "after a crash (%s): %s" % (when, out.strip()))
+    check(("checkfile: complete" in out) or ("checkfile: absent" in out),
+          "checkfile printed neither 'complete' nor 'absent': %r" % out)
+
+
+@test()
+def crash_mid_write(t):
+    _crash(t, "mid")
+
+
+@test()
+def crash_after_write(t):
+    _crash(t, "done")
