@@ -195,5 +195,20 @@ FORCE:
 .PHONY: all deps qemu qemu-nox qemu-gdb print-gdbport print-qemu test \
   test-quick grade fmt-check clean FORCE
 .PRECIOUS: $(B)/%.c.o $(B)/%.S.o
+# Keep every intermediate file (user objects included): no rebuilds.
+.SECONDARY:
 
 -include $(KOBJS:.o=.d) $(ULIB:.o=.d) $(patsubst user/_%,$(B)/user/%.c.d,$(UPROGS))
+
+# ---------------------------------------------------------------- measure
+# make bench: time system calls, switches, fork, exec, files and sbrk in
+# the guest (user/bench.c), compare with xv6; writes bench-results.json.
+bench: deps
+	@$(PYTHON) tests/bench.py
+
+# make timeline: run a small workload on two harts and draw the kernel's
+# event log as timeline.svg (tools/timeline.py).
+timeline: deps
+	@$(PYTHON) tools/timeline.py --boot --cpus 2 -o timeline.svg
+
+.PHONY: bench timeline

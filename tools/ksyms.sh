@@ -10,7 +10,7 @@ END {
   print "  .balign 8"
   print "  .globl ksyms_count"
   print "ksyms_count:"
-  print "  .quad " n
+  print "  .quad " n + 0
   print "  .globl ksyms_addr"
   print "ksyms_addr:"
   for (i = 0; i < n; i++) print "  .quad 0x" addr[i]

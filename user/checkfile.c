@@ -38,8 +38,7 @@ main(int argc, char *argv[])
     exit(1);
   }
   if (st.type != T_FILE) {
-    printf("checkfile: CORRUPT %s is not a file (type %d)\n", argv[1],
-           st.type);
+    printf("checkfile: CORRUPT %s is not a file (type %d)\n", argv[1], st.type);
     exit(1);
   }
   if (st.size == 0) {
@@ -55,8 +54,8 @@ main(int argc, char *argv[])
   while ((m = read(fd, buf, sizeof(buf))) > 0) {
     for (int i = 0; i < m; i++) {
       if ((uchar)buf[i] != pattern_byte(off + i)) {
-        printf("checkfile: CORRUPT byte %lu is 0x%x, expected 0x%x\n",
-               off + i, (uchar)buf[i], pattern_byte(off + i));
+        printf("checkfile: CORRUPT byte %lu is 0x%x, expected 0x%x\n", off + i,
+               (uchar)buf[i], pattern_byte(off + i));
         exit(1);
       }
     }

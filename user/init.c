@@ -11,8 +11,8 @@
 #include "kernel/fcntl.h"
 #include "user/user.h"
 
-#define CONSOLE 1  /* the console's device major number */
-#define RESPAWN_PAUSE 100 /* ticks to wait before restarting a failing sh */
+#define CONSOLE 1        /* the console's device major number */
+#define RESPAWN_PAUSE 10 /* ticks: a shell that dies sooner is failing */
 
 static char *shargv[] = {"sh", 0};
 
@@ -29,6 +29,7 @@ main(void)
 
   for (;;) {
     printf("init: starting sh\n");
+    int started = uptime();
     int pid = fork();
     if (pid < 0) {
       printf("init: fork failed\n");
@@ -50,10 +51,10 @@ main(void)
       }
       /* An orphan that exited: nothing to do. */
     }
-    if (status != 0) {
-      /* A shell that cannot start would otherwise respawn in a tight loop. */
+    if (status != 0)
       printf("init: sh exited with status %d\n", status);
+    /* A shell that cannot start would otherwise respawn in a tight loop. */
+    if (uptime() - started < RESPAWN_PAUSE)
       sleep(RESPAWN_PAUSE);
-    }
   }
 }

@@ -183,8 +183,8 @@ static int
 t_badptr(void)
 {
   const uint64 bad[] = {
-      KERNBASE,       guardpage(), TRAPFRAME, TRAMPOLINE,
-      MAXVA - 4,      MAXVA,       -16UL,     PGROUNDUP((uint64)sbrk(0)) + PGSIZE,
+      KERNBASE,  guardpage(), TRAPFRAME, TRAMPOLINE,
+      MAXVA - 4, MAXVA,       -16UL,     PGROUNDUP((uint64)sbrk(0)) + PGSIZE,
   };
   int ok = 1;
   for (uint i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -210,8 +210,7 @@ t_badptr(void)
     write(p[1], "0123456789", 10);
     int r = read(p[0], (void *)ro[i], 10);
     if (r != -1) {
-      printf("badptr: FAIL read(pipe, %p, 10) returned %d\n", (void *)ro[i],
-             r);
+      printf("badptr: FAIL read(pipe, %p, 10) returned %d\n", (void *)ro[i], r);
       rok = 0;
     }
   }
@@ -464,8 +463,8 @@ t_pipe(void)
   }
   close(p[0]);
   for (int off = 0; off < PIPEBYTES;) {
-    int m = PIPEBYTES - off < (int)sizeof(buf) ? PIPEBYTES - off
-                                                : (int)sizeof(buf);
+    int m =
+        PIPEBYTES - off < (int)sizeof(buf) ? PIPEBYTES - off : (int)sizeof(buf);
     for (int i = 0; i < m; i++)
       buf[i] = (char)((off + i) % 251);
     if (write(p[1], buf, m) != m) {

@@ -131,7 +131,8 @@ vfprintf(int fd, const char *fmt, __builtin_va_list ap)
       break;
     }
     case 'p': {
-      uint64 v = (uint64)__builtin_va_arg(ap, void *);
+      void *ptr = __builtin_va_arg(ap, void *);
+      uint64 v = (uint64)ptr;
       p = end;
       for (int i = 0; i < 16; i++, v >>= 4)
         *--p = "0123456789abcdef"[v & 0xf];

@@ -35,12 +35,12 @@
 #include "kernel/param.h"
 #include "user/user.h"
 
-#define MAXLINE 512   /* longest command line */
-#define MAXTOK 128    /* tokens in one line */
-#define MAXNODE 64    /* tree nodes in one line */
-#define MAXREDIR 4    /* redirections on one command */
-#define MAXDEPTH 8    /* nested parentheses */
-#define NOTFOUND 127  /* exit status when a program cannot be run */
+#define MAXLINE 512  /* longest command line */
+#define MAXTOK 128   /* tokens in one line */
+#define MAXNODE 64   /* tree nodes in one line */
+#define MAXREDIR 4   /* redirections on one command */
+#define MAXDEPTH 8   /* nested parentheses */
+#define NOTFOUND 127 /* exit status when a program cannot be run */
 
 /* ------------------------------------------------------------- lexing */
 
@@ -70,9 +70,9 @@ static const char *
 tokname(struct token *t)
 {
   static const char *names[] = {
-      [TK_PIPE] = "|",   [TK_IN] = "<",     [TK_OUT] = ">",
+      [TK_PIPE] = "|",    [TK_IN] = "<",     [TK_OUT] = ">",
       [TK_APPEND] = ">>", [TK_SEMI] = ";",   [TK_AMP] = "&",
-      [TK_LPAREN] = "(", [TK_RPAREN] = ")", [TK_END] = "newline",
+      [TK_LPAREN] = "(",  [TK_RPAREN] = ")", [TK_END] = "newline",
   };
   return t->type == TK_WORD ? t->word : names[t->type];
 }

@@ -31,7 +31,7 @@ union header {
 typedef union header Header;
 
 #define UNIT sizeof(Header)
-#define GROW (64 * 1024) /* smallest amount to ask sbrk for */
+#define GROW (64 * 1024)    /* smallest amount to ask sbrk for */
 #define MAXREQ 0x7fff0000UL /* sbrk takes an int: bigger requests fail */
 
 static Header *freelist; /* lowest free block, or 0 */
@@ -99,6 +99,8 @@ malloc(uint nbytes)
 {
   if (nbytes > MAXREQ)
     return 0;
+  if (nbytes == 0)
+    nbytes = 1; /* still a distinct block of its own */
   uint64 units = (nbytes + UNIT - 1) / UNIT + 1;
 
   for (;;) {

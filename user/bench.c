@@ -1,0 +1,381 @@
+/*
+ * bench: measure what limited direct execution costs, from inside the
+ * guest, with the time CSR (10 MHz on QEMU virt; the kernel lets user mode
+ * read it through scounteren.TM, so timing needs no system call).
+ *
+ *   bench [-r ROUNDS] [NAME ...]     default: every benchmark, 9 rounds
+ *
+ * Benchmarks (one "op" each):
+ *   getpid   a null system call: trap in, dispatch, return-from-trap
+ *   pipe     a one-byte round trip to a child through two pipes: two
+ *            context switches (and two sleeps and wake-ups) per op
+ *   fork     fork + exit + wait
+ *   exec     fork + exec of /true + exit + wait
+ *   files    one of 100 files: create, write 4 KiB, read back, delete
+ *            (the 100 files are made, then read, then deleted, in phases)
+ *   bigfile  write a 200 KiB file, read it back, delete it
+ *   sbrk     grow the heap by 16 MiB, touch every page, shrink it back
+ *
+ * Stability: a benchmark first runs once untimed (warm caches), then its
+ * op count is doubled until one round lasts at least MINROUND; then it
+ * runs ROUNDS rounds of that many ops.  The heavy ones have a fixed
+ * count (files: 100 per round).
+ *
+ * Output, one line per benchmark, for tests/bench.py to parse:
+ *   bench NAME OPS TOTAL_US PER_OP_US BEST_US MEDIAN_US
+ * OPS and TOTAL_US sum every timed round; PER_OP_US = TOTAL_US / OPS;
+ * BEST_US and MEDIAN_US are the per-op times of the fastest and of the
+ * median round.  On a busy host the median is the figure to trust: the
+ * mean takes every moment QEMU lost its host CPU.  A benchmark whose
+ * work went wrong (a short read, bad data, a failed fork) prints
+ *   bench NAME FAIL why
+ * instead.  The last line is "bench: done".  Exit status 1 if any failed.
+ *
+ * The program keeps its own memory small (4 KiB buffers, no malloc),
+ * because fork copies it and the fork figures should be those of a small
+ * process.
+ */
+#include "kernel/types.h"
+#include "kernel/fcntl.h"
+#include "user/user.h"
+
+#define TIMEBASE_HZ 10000000UL /* the time CSR's rate (device tree) */
+#define NS_PER_TICK (1000000000UL / TIMEBASE_HZ)
+#define MINROUND (TIMEBASE_HZ / 10) /* a round lasts at least 100 ms */
+#define DEFROUNDS 9
+#define MAXROUNDS 50
+#define MAXOPS (1 << 24) /* calibration stops doubling here */
+
+#define NFILES 100           /* files per round of "files" */
+#define SMALLSIZE 4096       /* bytes in each of them */
+#define BIGSIZE (200 * 1024) /* bytes in the "bigfile" file */
+#define CHUNK 4096           /* write/read size for the big file */
+#define HEAPGROW (16 * 1024 * 1024)
+#define PAGE 4096
+
+static char buf[CHUNK];
+static char rbuf[CHUNK];
+static char failmsg[64];
+
+static inline uint64
+now(void)
+{
+  uint64 t;
+  __asm__ volatile("rdtime %0" : "=r"(t));
+  return t;
+}
+
+/* Record why a benchmark failed; the op functions return -1 after it. */
+static int
+fail(const char *why)
+{
+  strcpy(failmsg, why);
+  return -1;
+}
+
+/* ------------------------------------------------------------ the ops */
+
+static int
+op_getpid(int n)
+{
+  for (int i = 0; i < n; i++)
+    getpid();
+  return 0;
+}
+
+static int
+op_pipe(int n)
+{
+  int to[2], from[2];
+  if (pipe(to) < 0)
+    return fail("pipe");
+  if (pipe(from) < 0) {
+    close(to[0]);
+    close(to[1]);
+    return fail("pipe");
+  }
+  int pid = fork();
+  if (pid < 0)
+    return fail("fork");
+  if (pid == 0) {
+    char c;
+    close(to[1]);
+    close(from[0]);
+    while (read(to[0], &c, 1) == 1)
+      if (write(from[1], &c, 1) != 1)
+        exit(1);
+    exit(0);
+  }
+  close(to[0]);
+  close(from[1]);
+  int ok = 1;
+  for (int i = 0; i < n && ok; i++) {
+    char c = (char)i, r = 0;
+    if (write(to[1], &c, 1) != 1 || read(from[0], &r, 1) != 1 || r != c)
+      ok = 0;
+  }
+  close(to[1]); /* the child sees end-of-file and exits */
+  close(from[0]);
+  int status = -1;
+  wait(&status);
+  if (!ok)
+    return fail("bad round trip");
+  return status == 0 ? 0 : fail("child failed");
+}
+
+static int
+op_fork(int n)
+{
+  for (int i = 0; i < n; i++) {
+    int pid = fork();
+    if (pid < 0)
+      return fail("fork");
+    if (pid == 0)
+      exit(0);
+    int status = -1;
+    if (wait(&status) != pid || status != 0)
+      return fail("wait");
+  }
+  return 0;
+}
+
+static int
+op_exec(int n)
+{
+  char *argv[] = {"true", 0};
+  for (int i = 0; i < n; i++) {
+    int pid = fork();
+    if (pid < 0)
+      return fail("fork");
+    if (pid == 0) {
+      exec("/true", argv);
+      exit(1);
+    }
+    int status = -1;
+    if (wait(&status) != pid || status != 0)
+      return fail("exec /true failed");
+  }
+  return 0;
+}
+
+/* Fill buf with a pattern that differs for each file and offset. */
+static void
+pattern(char *b, int len, int seed)
+{
+  for (int i = 0; i < len; i++)
+    b[i] = (char)(seed * 7 + i * 13 + (i >> 8));
+}
+
+static void
+filename(char *name, int i)
+{
+  name[0] = 'b';
+  name[1] = 'f';
+  name[2] = '0' + (i / 10) % 10;
+  name[3] = '0' + i % 10;
+  name[4] = '\0';
+}
+
+static int
+op_files(int n)
+{
+  char name[8];
+  for (int i = 0; i < n; i++) {
+    filename(name, i);
+    int fd = open(name, O_CREATE | O_WRONLY | O_TRUNC);
+    if (fd < 0)
+      return fail("create");
+    pattern(buf, SMALLSIZE, i);
+    int w = write(fd, buf, SMALLSIZE);
+    close(fd);
+    if (w != SMALLSIZE)
+      return fail("short write");
+  }
+  for (int i = 0; i < n; i++) {
+    filename(name, i);
+    int fd = open(name, O_RDONLY);
+    if (fd < 0)
+      return fail("open");
+    int r = read(fd, rbuf, SMALLSIZE);
+    close(fd);
+    pattern(buf, SMALLSIZE, i);
+    if (r != SMALLSIZE || memcmp(buf, rbuf, SMALLSIZE) != 0)
+      return fail("read back wrong data");
+  }
+  for (int i = 0; i < n; i++) {
+    filename(name, i);
+    if (unlink(name) < 0)
+      return fail("unlink");
+  }
+  return 0;
+}
+
+static int
+bigfile_once(void)
+{
+  int fd = open("bigfile", O_CREATE | O_WRONLY | O_TRUNC);
+  if (fd < 0)
+    return fail("create");
+  for (int off = 0; off < BIGSIZE; off += CHUNK) {
+    pattern(buf, CHUNK, off / CHUNK);
+    if (write(fd, buf, CHUNK) != CHUNK) {
+      close(fd);
+      return fail("short write");
+    }
+  }
+  close(fd);
+  if ((fd = open("bigfile", O_RDONLY)) < 0)
+    return fail("open");
+  for (int off = 0; off < BIGSIZE; off += CHUNK) {
+    pattern(buf, CHUNK, off / CHUNK);
+    if (read(fd, rbuf, CHUNK) != CHUNK || memcmp(buf, rbuf, CHUNK) != 0) {
+      close(fd);
+      return fail("read back wrong data");
+    }
+  }
+  close(fd);
+  if (unlink("bigfile") < 0)
+    return fail("unlink");
+  return 0;
+}
+
+static int
+op_bigfile(int n)
+{
+  for (int i = 0; i < n; i++)
+    if (bigfile_once() < 0)
+      return -1;
+  return 0;
+}
+
+static int
+op_sbrk(int n)
+{
+  for (int i = 0; i < n; i++) {
+    char *p = sbrk(HEAPGROW);
+    if (p == (char *)-1)
+      return fail("sbrk grow");
+    for (int off = 0; off < HEAPGROW; off += PAGE)
+      p[off] = (char)off;
+    for (int off = 0; off < HEAPGROW; off += PAGE * 512)
+      if (p[off] != (char)off)
+        return fail("heap lost a write");
+    if (sbrk(-HEAPGROW) == (char *)-1)
+      return fail("sbrk shrink");
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------ driver */
+
+struct bench {
+  const char *name;
+  int (*op)(int n);
+  int fixed; /* ops per round if fixed, else 0: calibrate */
+};
+
+static const struct bench benches[] = {
+    {"getpid", op_getpid, 0},    {"pipe", op_pipe, 0},
+    {"fork", op_fork, 0},        {"exec", op_exec, 0},
+    {"files", op_files, NFILES}, {"bigfile", op_bigfile, 1},
+    {"sbrk", op_sbrk, 1},
+};
+#define NBENCH ((int)(sizeof(benches) / sizeof(benches[0])))
+
+/* Print ticks*NS_PER_TICK/ops as microseconds with three decimals. */
+static void
+print_us(uint64 ticks, uint64 ops)
+{
+  uint64 ns = ticks * NS_PER_TICK / ops;
+  printf(" %lu.%lu%lu%lu", ns / 1000, ns / 100 % 10, ns / 10 % 10, ns % 10);
+}
+
+/* Time one round of n ops; -1 if the work failed. */
+static int
+round_of(const struct bench *b, int n, uint64 *ticks)
+{
+  uint64 t0 = now();
+  int r = b->op(n);
+  *ticks = now() - t0;
+  return r;
+}
+
+static int
+run(const struct bench *b, int rounds)
+{
+  uint64 t, times[MAXROUNDS];
+  failmsg[0] = '\0';
+  int n = b->fixed ? b->fixed : 1;
+  if (round_of(b, n, &t) < 0) /* warm-up, untimed */
+    goto failed;
+  if (!b->fixed) {
+    while (t < MINROUND && n < MAXOPS) {
+      n *= 2;
+      if (round_of(b, n, &t) < 0)
+        goto failed;
+    }
+  }
+  uint64 total = 0;
+  for (int r = 0; r < rounds; r++) {
+    if (round_of(b, n, &t) < 0)
+      goto failed;
+    total += t;
+    /* insertion sort: times[] stays ordered, fastest first */
+    int i = r;
+    for (; i > 0 && times[i - 1] > t; i--)
+      times[i] = times[i - 1];
+    times[i] = t;
+  }
+  uint64 ops = (uint64)n * rounds;
+  printf("bench %s %lu %lu", b->name, ops, total * NS_PER_TICK / 1000);
+  print_us(total, ops);
+  print_us(times[0], n);
+  print_us(times[rounds / 2], n);
+  printf("\n");
+  return 0;
+
+failed:
+  printf("bench %s FAIL %s\n", b->name, failmsg);
+  return -1;
+}
+
+static void
+usage(void)
+{
+  fprintf(2, "usage: bench [-r ROUNDS] [NAME ...]\n  names:");
+  for (int i = 0; i < NBENCH; i++)
+    fprintf(2, " %s", benches[i].name);
+  fprintf(2, "\n");
+  exit(1);
+}
+
+int
+main(int argc, char *argv[])
+{
+  int rounds = DEFROUNDS;
+  int first = 1;
+  if (argc > 2 && strcmp(argv[1], "-r") == 0) {
+    rounds = atoi(argv[2]);
+    if (rounds < 1 || rounds > MAXROUNDS)
+      usage();
+    first = 3;
+  }
+  for (int i = first; i < argc; i++) {
+    int found = 0;
+    for (int j = 0; j < NBENCH; j++)
+      found |= strcmp(argv[i], benches[j].name) == 0;
+    if (!found)
+      usage();
+  }
+
+  int failed = 0;
+  for (int j = 0; j < NBENCH; j++) {
+    int wanted = first == argc;
+    for (int i = first; i < argc; i++)
+      wanted |= strcmp(argv[i], benches[j].name) == 0;
+    if (wanted && run(&benches[j], rounds) < 0)
+      failed = 1;
+  }
+  printf("bench: done\n");
+  exit(failed);
+}

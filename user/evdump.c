@@ -1,0 +1,205 @@
+/*
+ * evdump: print the kernel's event log (kernel/evlog.h), one line per
+ * event, for people and for tools/timeline.py.
+ *
+ *   evdump         print (and thereby clear) what the rings hold now
+ *   evdump -w      clear the rings, run a small workload on all harts,
+ *                  then print the events it caused
+ *
+ * The workload (-w) runs for DEMO_MS: two "spinners" that only compute
+ * (the timer has to take the hart from them) and one "caller" that makes
+ * system calls between bursts of computing and sleeps once (it gives the
+ * hart up by itself).  Three runnable processes on two harts show
+ * preemption, the scheduler moving processes between harts, and system
+ * calls on one timeline.
+ *
+ * Output:
+ *   evdump: hz 10000000 events N         first line
+ *   evname PID NAME                      names for the workload's pids
+ *   ev TIME HART TYPE PID ARG [NOTE]     one per event
+ *   evdump: end                          last line
+ * TIME is the time CSR (TIMEBASE_HZ); TYPE is trap, syscall, switch, timer
+ * or exit; ARG is decimal (scause for trap, the call's number for syscall,
+ * the previous pid for a switch to pid 0, the status for exit); NOTE is
+ * the system call's name or the trap cause's.  Events come hart by hart,
+ * each hart's oldest first.
+ *
+ * The whole log is read with one evlog() call before anything is printed:
+ * printing makes system calls, which add events, and reading in pieces
+ * while printing would chase its own tail.
+ */
+#include "kernel/types.h"
+#include "kernel/evlog.h"
+#include "kernel/param.h"
+#include "user/user.h"
+
+#define TIMEBASE_HZ 10000000UL
+#define TICKS_PER_MS (TIMEBASE_HZ / 1000)
+#define DEMO_MS 300 /* how long the workload runs */
+#define BURST_MS 3  /* the caller computes this long between calls */
+#define MAXEV (NCPU * EVLOG_PER_HART)
+#define SCAUSE_INTR (1UL << 63)
+#define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static const char *const callnames[] = {
+#define SYSCALL(num, name, ret, params) [num] = #name,
+#include "kernel/syscall_table.h"
+#undef SYSCALL
+};
+#define NCALLNAMES NELEM(callnames)
+
+static const char *const typenames[] = {
+    [EV_TRAP] = "trap",   [EV_SYSCALL] = "syscall", [EV_SWITCH] = "switch",
+    [EV_TIMER] = "timer", [EV_EXIT] = "exit",
+};
+#define NTYPENAMES NELEM(typenames)
+
+/* Exception causes a user program can raise (scause without bit 63). */
+static const char *const causenames[] = {
+    [0] = "misaligned-fetch",    [1] = "fetch-access",
+    [2] = "illegal-instruction", [3] = "breakpoint",
+    [4] = "misaligned-load",     [5] = "load-access",
+    [6] = "misaligned-store",    [7] = "store-access",
+    [12] = "fetch-page-fault",   [13] = "load-page-fault",
+    [15] = "store-page-fault",
+};
+#define NCAUSENAMES NELEM(causenames)
+
+/* Interrupts (scause with bit 63 set), by code. */
+static const char *const intrnames[] = {
+    [1] = "software-interrupt",
+    [5] = "timer-interrupt",
+    [9] = "external-interrupt",
+};
+#define NINTRNAMES NELEM(intrnames)
+
+static inline uint64
+now(void)
+{
+  uint64 t;
+  __asm__ volatile("rdtime %0" : "=r"(t));
+  return t;
+}
+
+static void
+compute_until(uint64 t)
+{
+  while (now() < t)
+    ;
+}
+
+static const char *
+note(struct event *e)
+{
+  if (e->type == EV_SYSCALL && e->arg < (uint64)NCALLNAMES && callnames[e->arg])
+    return callnames[e->arg];
+  if (e->type == EV_TRAP) {
+    if (e->arg & SCAUSE_INTR) {
+      uint64 code = e->arg & ~SCAUSE_INTR;
+      return code < (uint64)NINTRNAMES && intrnames[code] ? intrnames[code]
+                                                          : "interrupt";
+    }
+    if (e->arg < (uint64)NCAUSENAMES && causenames[e->arg])
+      return causenames[e->arg];
+  }
+  return 0;
+}
+
+static int
+dump(void)
+{
+  struct event *ev = malloc(MAXEV * sizeof(struct event));
+  if (ev == 0) {
+    fprintf(2, "evdump: out of memory\n");
+    return 1;
+  }
+  int n = evlog(ev, MAXEV);
+  if (n < 0) {
+    fprintf(2, "evdump: evlog failed\n");
+    return 1;
+  }
+  printf("evdump: hz %lu events %d\n", TIMEBASE_HZ, n);
+  for (int i = 0; i < n; i++) {
+    struct event *e = &ev[i];
+    const char *type = e->type < NTYPENAMES && typenames[e->type]
+                           ? typenames[e->type]
+                           : "unknown";
+    const char *s = note(e);
+    printf("ev %lu %d %s %d %lu%s%s\n", e->time, e->hart, type, e->pid, e->arg,
+           s ? " " : "", s ? s : "");
+  }
+  printf("evdump: end\n");
+  free(ev);
+  return 0;
+}
+
+/* Start a child that runs fn(end) and exits; its pid, or -1. */
+static int
+start(void (*fn)(uint64), uint64 end, const char *name)
+{
+  int pid = fork();
+  if (pid == 0) {
+    fn(end);
+    exit(0);
+  }
+  if (pid < 0)
+    fprintf(2, "evdump: fork failed\n");
+  else
+    printf("evname %d %s\n", pid, name);
+  return pid;
+}
+
+static void
+spinner(uint64 end)
+{
+  compute_until(end);
+}
+
+static void
+caller(uint64 end)
+{
+  uint64 half = end - DEMO_MS / 2 * TICKS_PER_MS;
+  int slept = 0;
+  while (now() < end) {
+    getpid();
+    uptime();
+    compute_until(now() + BURST_MS * TICKS_PER_MS);
+    if (!slept && now() >= half) {
+      sleep(1); /* one tick: gives the hart up by itself */
+      slept = 1;
+    }
+  }
+}
+
+static int
+workload(void)
+{
+  int n = 0;
+  printf("evname %d evdump\n", getpid());
+  /* Empty the rings.  Every evlog() call logs itself first, so a call
+   * never returns 0: stop at the first one that does not fill junk. */
+  struct event junk[16];
+  while (evlog(junk, NELEM(junk)) == NELEM(junk))
+    ;
+  uint64 end = now() + DEMO_MS * TICKS_PER_MS;
+  n += start(spinner, end, "spin-a") > 0;
+  n += start(spinner, end, "spin-b") > 0;
+  n += start(caller, end, "caller") > 0;
+  while (n-- > 0)
+    wait(0);
+  return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+  if (argc == 2 && strcmp(argv[1], "-w") == 0) {
+    workload();
+    return dump();
+  }
+  if (argc != 1) {
+    fprintf(2, "usage: evdump [-w]\n");
+    return 1;
+  }
+  return dump();
+}
