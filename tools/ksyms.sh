@@ -3,7 +3,7 @@
 # function names, for panic backtraces (kernel/lib/ksyms.h).  The table
 # lives in .rodata, after .text, so adding it moves no function: the
 # addresses read from the first link stay true in the final one.
-awk '
+awk 'BEGIN { n = 0 }
 $2 ~ /^[tT]$/ && $3 !~ /^\./ { addr[n] = $1; name[n] = $3; n++ }
 END {
   print "  .section .rodata.ksyms, \"a\""
