@@ -74,7 +74,6 @@ kmain(uint64 hartid, uint64 dtb_pa)
   iinit();
   fileinit();
   virtio_disk_init();
-  userinit();
   hart_init(hartid);
 
   /* Start the other harts, one at a time so their lines come in order. */
@@ -92,6 +91,9 @@ kmain(uint64 hartid, uint64 dtb_pa)
 
   if (bootarg_has("test=panic"))
     panic_deeper("boot option test=panic");
+
+  /* Only now, so that no hart's "up" line lands in the shell's output. */
+  userinit();
 
   scheduler();
 }

@@ -14,6 +14,9 @@
 #define VIRTIO0_PA 0x10001000L
 #define PLIC_PA 0x0c000000L
 #define PLIC_SIZE 0x400000L
+/* QEMU's test device: writing FAIL | code << 16 makes QEMU exit(code). */
+#define TESTDEV_PA 0x100000L
+#define TESTDEV_FAIL 0x3333
 
 /* PLIC interrupt sources. */
 #define UART0_IRQ 10

@@ -14,6 +14,7 @@
 #include "kernel/arch/boot.h"
 #include "kernel/arch/csr.h"
 #include "kernel/memlayout.h"
+#include "kernel/mm/mm.h"
 #include "kernel/arch/sbi.h"
 #include "kernel/dev/dev.h"
 #include "kernel/lock/lock.h"
@@ -236,6 +237,23 @@ backtrace(void)
   }
 }
 
+/*
+ * Power off, telling QEMU this was a failure.  OpenSBI 1.1's SRST reports
+ * every shutdown to QEMU as a success (exit status 0), so first write the
+ * "fail" command to QEMU's test device, which makes QEMU exit with status
+ * 1; a test then sees a panic even when the message is lost.  SRST is the
+ * fallback on a machine without that device.
+ */
+static void __attribute__((noreturn))
+power_off_failed(void)
+{
+  if (csr_read(satp) != 0)
+    *(volatile uint32 *)DEV_VA(TESTDEV_PA) = TESTDEV_FAIL | (1 << 16);
+  else
+    *(volatile uint32 *)TESTDEV_PA = TESTDEV_FAIL | (1 << 16);
+  sbi_shutdown(1);
+}
+
 void
 panic(const char *fmt, ...)
 {
@@ -244,8 +262,16 @@ panic(const char *fmt, ...)
   /* The first hart to panic wins; a second panic (say, in backtrace) on
    * the same hart goes straight to power-off. */
   if (__sync_val_compare_and_swap(&panicking, 0, me + 1) != 0) {
-    if (panicking == me + 1)
-      sbi_shutdown(1);
+    if (panicking == me + 1) {
+      /* Panicked while reporting a panic: the console path itself may be
+       * what broke, so say so through OpenSBI's console instead. */
+      for (const char *m = "\nldx: panic while panicking: "; *m; m++)
+        sbi_console_putchar(*m);
+      for (const char *m = fmt; *m; m++)
+        sbi_console_putchar(*m);
+      sbi_console_putchar('\n');
+      power_off_failed();
+    }
     for (;;)
       wfi();
   }
@@ -258,7 +284,7 @@ panic(const char *fmt, ...)
   printf("\npanic on hart %d: %s\n", me, line);
   backtrace();
   printf("ldx: halted after panic\n");
-  sbi_shutdown(1);
+  power_off_failed();
 }
 
 #if SANITIZE

@@ -132,6 +132,7 @@ kvm_init(uint64 ram_end)
   kmap(DEV_VA(UART0_PA), UART0_PA, PGSIZE, PTE_R | PTE_W);
   kmap(DEV_VA(VIRTIO0_PA), VIRTIO0_PA, 8 * PGSIZE, PTE_R | PTE_W);
   kmap(DEV_VA(PLIC_PA), PLIC_PA, PLIC_SIZE, PTE_R | PTE_W);
+  kmap(DEV_VA(TESTDEV_PA), TESTDEV_PA, PGSIZE, PTE_R | PTE_W);
 
   /* Same address as in every process: the code stays put across the
    * page-table switch that userret does not actually need (see trampoline.S). */
