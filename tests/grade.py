@@ -33,7 +33,8 @@ def find_graders():
     found = set(glob.glob(os.path.join(HERE, "graders", "*.py")))
     found |= set(glob.glob(os.path.join(ROOT, "labs", "*", "grade.py")))
     for d, dirs, files in os.walk(ROOT):
-        dirs[:] = [x for x in dirs if x not in SKIP_DIRS]
+        dirs[:] = [x for x in dirs
+                   if x not in SKIP_DIRS and not x.startswith("build")]
         for f in files:
             if f.startswith("grade-") and f.endswith(".py"):
                 found.add(os.path.join(d, f))

@@ -12,7 +12,8 @@ The pieces, in the order a test uses them:
         files.  Results are cached per set of variables.
 
     boot(name, cpus=1, mem="128M", bootargs="", make_vars=None,
-         image=None, gdbport=None, timeout=None) -> Machine
+         image=None, gdbport=None, gdb_wait=False, qemu_args=None,
+         deadline=None) -> Machine
         Gets the QEMU command line from `make -s print-qemu` (the Makefile
         stays the one source of truth), points it at a private COPY of fs.img
         (tests/out/<name>.img, or the given `image` to boot a disk left by an
@@ -97,17 +98,31 @@ def tail(text, n=TAIL_LINES):
     return "\n".join(lines[-n:])
 
 
-def make(*args, make_vars=None, timeout=BUILD_TIMEOUT, cwd=ROOT):
+# Tests run in threads, and two makes building the same file at once (say,
+# both finding mkfs/fsck missing) clobber each other's output; so every make
+# that may build goes through this lock.
+_make_lock = threading.RLock()
+
+
+def make(*args, make_vars=None, timeout=BUILD_TIMEOUT, cwd=ROOT, lock=True):
     """Run make with args and variables; return its combined output.
 
-    Raises BuildError (with the last lines of output) if make fails or takes
-    longer than timeout seconds.
+    Serialised with every other make() of this process unless lock=False
+    (for targets that only print).  Raises BuildError (with the last lines
+    of output) if make fails or takes longer than timeout seconds.
     """
     cmd = ["make", "--no-print-directory"] + list(args) + _vars_args(make_vars)
     try:
-        r = subprocess.run(cmd, cwd=cwd, env=_make_env(), stdin=subprocess.DEVNULL,
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           timeout=timeout)
+        if lock:
+            with _make_lock:
+                r = subprocess.run(cmd, cwd=cwd, env=_make_env(),
+                                   stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, timeout=timeout)
+        else:
+            r = subprocess.run(cmd, cwd=cwd, env=_make_env(),
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, timeout=timeout)
     except subprocess.TimeoutExpired as e:
         out = (e.output or b"").decode("utf-8", "replace")
         raise BuildError("%s: timed out after %ds\n%s"
@@ -175,7 +190,7 @@ def qemu_command(cpus=1, mem="128M", bootargs="", make_vars=None):
     """The QEMU argv that `make qemu` would run, as printed by print-qemu."""
     v = dict(make_vars or {})
     v.update(CPUS=cpus, MEM=mem, BOOTARGS=bootargs)
-    out = make("-s", "print-qemu", make_vars=v, timeout=60)
+    out = make("-s", "print-qemu", make_vars=v, timeout=60, lock=False)
     lines = [l for l in out.splitlines() if l.strip()]
     if not lines:
         raise BuildError("make print-qemu printed nothing")
@@ -355,14 +370,16 @@ class Machine:
                        % (self._status(), pat.pattern))
         self._fail("timed out after %s waiting for %r" % (self._waited(), pat.pattern))
 
-    def expect_all(self, regex, count_fn, timeout=30):
-        """Wait until count_fn(list of all matches of regex after the cursor)
-        is true; return that list.  The cursor does not move."""
+    def expect_all(self, regex, count_fn, timeout=30, start=None):
+        """Wait until count_fn(list of all matches of regex after the cursor,
+        or after position `start` if given) is true; return that list.  The
+        cursor does not move."""
         pat = re.compile(regex) if isinstance(regex, str) else regex
         end = self._limit(timeout)
         with self._cond:
             while True:
-                ms = list(pat.finditer(self._text, self._pos))
+                ms = list(pat.finditer(self._text,
+                                       self._pos if start is None else start))
                 if count_fn(ms):
                     return ms
                 left = end - time.monotonic()
@@ -502,14 +519,15 @@ class Machine:
 
 
 def boot(name, cpus=1, mem="128M", bootargs="", make_vars=None, image=None,
-         gdbport=None, deadline=None):
+         gdbport=None, gdb_wait=False, qemu_args=None, deadline=None):
     """Build (cached) and start ldx in QEMU; return the Machine.
 
     name      names the log (tests/out/<name>.log) and the disk copy
     image     boot this disk file instead of a fresh copy of fs.img (e.g. a
               crashed machine's m.image); it is used in place, not copied
-    gdbport   if set, QEMU also listens for gdb on that TCP port (it does not
-              wait for gdb: add "-S" yourself via Machine if you need that)
+    gdbport   if set, QEMU also listens for gdb on 127.0.0.1:gdbport
+    gdb_wait  with gdbport: start halted until gdb says continue
+    qemu_args extra QEMU arguments (a list), appended to the command
     deadline  time.monotonic() limit for every wait on this machine
     """
     art = build(make_vars)
@@ -522,6 +540,9 @@ def boot(name, cpus=1, mem="128M", bootargs="", make_vars=None, image=None,
     argv = _retarget(argv, art.kernel, os.path.abspath(image))
     if gdbport:
         argv += ["-gdb", "tcp:127.0.0.1:%d" % int(gdbport)]
+        if gdb_wait:
+            argv.append("-S")
+    argv += list(qemu_args or [])
     return Machine(name, argv, image, os.path.join(OUT, name + ".log"), deadline)
 
 
