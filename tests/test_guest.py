@@ -21,7 +21,7 @@ from harness import TestFailure, tail, test
 
 RESULT = re.compile(r"(?m)^utest (PASS|FAIL) ([A-Za-z0-9_.-]+)(?:: (.*))?$")
 SUMMARY = re.compile(r"(?m)^utests: (\d+) passed, (\d+) failed$")
-PANIC = re.compile(r"(?m)^.*\bpanic\b.*$")
+PANIC = re.compile(r"(?m)^(?!utest).*\bpanic\b.*$")
 
 
 def run_suite(t, cpus, args="", limit=600):
@@ -36,7 +36,7 @@ def run_suite(t, cpus, args="", limit=600):
     m.send(cmd)
 
     # Wait for the summary, or stop early at a kernel panic.
-    done = re.compile(SUMMARY.pattern + r"|" + PANIC.pattern)
+    done = re.compile("(?m)%s|%s" % (SUMMARY.pattern[4:], PANIC.pattern[4:]))
     err = None
     try:
         hit = m.expect(done, limit)
@@ -71,19 +71,19 @@ def run_suite(t, cpus, args="", limit=600):
     return secs
 
 
-@test(quick=True, timeout=400, alone=True)
+@test(quick=True, timeout=400)
 def guest_quick(t):
     """The quick in-guest set on one hart."""
     run_suite(t, 1, "-q", limit=300)
 
 
-@test(timeout=900, alone=True)
+@test(timeout=900)
 def guest_cpus1(t):
     """The whole in-guest suite on one hart."""
     run_suite(t, 1, "", limit=780)
 
 
-@test(timeout=900, alone=True)
+@test(timeout=900)
 def guest_cpus3(t):
     """The whole in-guest suite on three harts."""
     run_suite(t, 3, "", limit=780)
