@@ -1169,6 +1169,43 @@ t_lde_nx(void)
   mustdie(d_exec_kernel, "jump into the kernel");
 }
 
+/*
+ * User floating point: several processes computing with doubles at once
+ * on shared harts must each get their own registers back after every
+ * switch, and a fresh program starts with zeroed FP registers.
+ */
+static double
+fp_work(int seed)
+{
+  volatile double x = 0;
+  for (int i = 0; i < 300000; i++)
+    x += 0.25 * seed;
+  return x;
+}
+
+static void
+t_fpu(void)
+{
+  enum { NFP = 4 };
+  double zero;
+  __asm__ volatile("fmv.d %0, f31" : "=f"(zero));
+  if (zero != 0.0)
+    fail("a new program's f31 is not zero");
+  for (int i = 1; i <= NFP; i++) {
+    if (xfork() == 0) {
+      double want = 0.25 * i * 300000;
+      if (fp_work(i) != want)
+        exit(1);
+      exit(0);
+    }
+  }
+  for (int i = 0; i < NFP; i++) {
+    int st = -1;
+    if (wait(&st) < 0 || st != 0)
+      fail("a child's floating-point sum came out wrong (status %d)", st);
+  }
+}
+
 static void
 t_lde_preempt(void)
 {
@@ -2685,6 +2722,7 @@ static const struct utest tests[] = {
     {t_lde_textwrite, "lde_textwrite", 1, 30},
     {t_lde_nx, "lde_nx", 1, 30},
     {t_lde_preempt, "lde_preempt", 1, 60},
+    {t_fpu, "fpu", 1, 60},
     {t_lde_badsys, "lde_badsys", 1, 30},
     {t_sbrk_basic, "sbrk_basic", 1, 30},
     {t_sbrk_zero, "sbrk_zero", 1, 30},

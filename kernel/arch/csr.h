@@ -6,11 +6,15 @@
 #define LDX_CSR_H
 
 /* sstatus */
-#define SSTATUS_SIE (1L << 1)  /* interrupts enabled in S-mode */
-#define SSTATUS_SPIE (1L << 5) /* SIE before the trap; restored by sret */
-#define SSTATUS_SPP (1L << 8)  /* mode before the trap: 1 = S, 0 = U */
-#define SSTATUS_FS (3L << 13)  /* floating-point unit state; 0 = off */
-#define SSTATUS_SUM (1L << 18) /* S-mode may touch U pages */
+#define SSTATUS_SIE (1L << 1)     /* interrupts enabled in S-mode */
+#define SSTATUS_SPIE (1L << 5)    /* SIE before the trap; restored by sret */
+#define SSTATUS_SPP (1L << 8)     /* mode before the trap: 1 = S, 0 = U */
+#define SSTATUS_FS (3L << 13)     /* floating-point unit state: */
+#define SSTATUS_FS_OFF (0L << 13) /*   FP instructions trap */
+#define SSTATUS_FS_INITIAL (1L << 13) /*   registers hold their reset values */
+#define SSTATUS_FS_CLEAN (2L << 13)   /*   unchanged since the last save */
+#define SSTATUS_FS_DIRTY (3L << 13)   /*   changed since the last save */
+#define SSTATUS_SUM (1L << 18)        /* S-mode may touch U pages */
 
 /* sie / sip */
 #define SIE_SSIE (1L << 1) /* software (inter-processor) interrupt */

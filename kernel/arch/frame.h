@@ -27,6 +27,10 @@
 #define TF_KERNEL_HARTID (34 * 8) /* hart the process runs on, for tp */
 #define TF_SIZE (35 * 8)
 
+/* struct fpstate: a user program's floating-point registers (fpu.S). */
+#define FP_FCSR (32 * 8)
+#define FP_SIZE (33 * 8)
+
 /* struct context: what swtch() saves; ra, sp and s0-s11. */
 #define CTX_RA 0
 #define CTX_SP 8
@@ -47,6 +51,11 @@ struct trapframe {
   uint64 kernel_sp;
   uint64 kernel_trap;
   uint64 kernel_hartid;
+};
+
+struct fpstate {
+  uint64 f[32];
+  uint64 fcsr;
 };
 
 /* Callee-saved registers of a kernel thread, for swtch(). */
@@ -80,6 +89,8 @@ FRAME_CHECK(context, ra, CTX_RA);
 FRAME_CHECK(context, sp, CTX_SP);
 FRAME_CHECK(context, s, CTX_S(0));
 _Static_assert(sizeof(struct context) == CTX_SIZE, "context size");
+FRAME_CHECK(fpstate, fcsr, FP_FCSR);
+_Static_assert(sizeof(struct fpstate) == FP_SIZE, "fpstate size");
 #endif
 
 #endif

@@ -167,6 +167,7 @@ exec(char *path, char **argv)
   p->trapframe->epc = eh.entry;
   p->trapframe->sp = sp;
   p->trapframe->a1 = sp; /* argv */
+  p->fp_used = 0;        /* the new program starts with zeroed FP registers */
   proc_tlb_changed(p);   /* flush the old program's translations */
   uvm_destroy(pt);       /* now holding the old program */
   return argc;           /* lands in a0: main(argc, argv) */

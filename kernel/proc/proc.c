@@ -199,6 +199,7 @@ found:
   p->sz = 0;
   p->heap_start = 0;
   p->tracemask = 0;
+  p->fp_used = 0;
   if (p->trapframe == 0 && (p->trapframe = kalloc()) == 0)
     goto fail;
   memset(p->trapframe, 0, PGSIZE);
@@ -299,6 +300,9 @@ proc_fork(void)
   np->cwd = idup(p->cwd);
   safestrcpy(np->name, p->name, sizeof(np->name));
   np->tracemask = p->tracemask;
+  np->fp = p->fp; /* saved at this system call's entry, so current */
+  np->fp_used = p->fp_used;
+  np->fp_gen++;
   int pid = np->pid;
 
   acquire(&wait_lock);

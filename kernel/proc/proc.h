@@ -35,9 +35,11 @@ struct cpu {
   int noff;               /* depth of push_off() nesting */
   int intena;             /* were interrupts on before push_off()? */
   int hartid;
-  int started;         /* set once this hart is up */
-  uint64 ticks_seen;   /* timer interrupts taken on this hart */
-  pagetable_t satp_pt; /* page table loaded in satp (to skip reloads) */
+  int started;           /* set once this hart is up */
+  uint64 ticks_seen;     /* timer interrupts taken on this hart */
+  pagetable_t satp_pt;   /* page table loaded in satp (to skip reloads) */
+  struct proc *fp_owner; /* whose FP registers the hart holds (0: zeros) */
+  uint64 fp_owner_gen;   /* ... as of that process's fp_gen */
   struct spinlock *held[LOCK_MAX_HELD]; /* SANITIZE: locks held, in order */
   int nheld;
 };
@@ -71,6 +73,9 @@ struct proc {
   struct inode *cwd;           /* current directory */
   char name[16];               /* for debugging and ps */
   int tracemask;               /* trace(): bit n traces system call n */
+  struct fpstate fp;           /* saved FP registers, valid if fp_used */
+  int fp_used;                 /* the program has used the FPU */
+  uint64 fp_gen;               /* bumped at every save of fp (see fpu.c) */
 };
 
 /* proc.c */

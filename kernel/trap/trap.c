@@ -48,10 +48,7 @@ trap_init_hart(void)
 {
   csr_write(stvec, (uint64)kernelvec);
   csr_set(sie, SIE_SEIE | SIE_STIE | SIE_SSIE);
-  /* ldx does not save floating-point registers across switches, so the
-   * FPU stays off: a program that uses it dies of an illegal instruction
-   * instead of silently sharing registers with other processes. */
-  csr_clear(sstatus, SSTATUS_FS);
+  fpu_init_hart();
 }
 
 const char *
@@ -140,6 +137,7 @@ usertrap(void)
   csr_write(stvec, (uint64)kernelvec); /* we are in the kernel now */
 
   struct proc *p = myproc();
+  fpu_user_trap(p);
   uint64 scause = csr_read(scause);
   if (scause != SCAUSE_ECALL_U) /* system calls are logged in syscall() */
     evlog_record(EV_TRAP, p->pid, scause);
@@ -178,10 +176,12 @@ usertrap_return(void)
   tf->kernel_trap = (uint64)usertrap;
   tf->kernel_hartid = r_tp();
 
-  /* sret goes to user mode (SPP = 0) with interrupts on (SPIE = 1). */
+  /* sret goes to user mode (SPP = 0) with interrupts on (SPIE = 1) and
+   * the program's floating-point registers in place. */
+  uint64 fs = fpu_user_return(p);
   uint64 s = csr_read(sstatus);
-  s &= ~SSTATUS_SPP;
-  s |= SSTATUS_SPIE;
+  s &= ~(SSTATUS_SPP | SSTATUS_FS);
+  s |= SSTATUS_SPIE | fs;
   csr_write(sstatus, s);
   csr_write(sepc, tf->epc);
 

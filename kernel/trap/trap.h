@@ -16,6 +16,12 @@ __attribute__((noreturn)) void usertrap(void);
 __attribute__((noreturn)) void usertrap_return(void);
 const char *scause_name(uint64 scause);
 
+/* fpu.c: user floating-point state, switched lazily */
+struct proc;
+void fpu_init_hart(void);
+void fpu_user_trap(struct proc *p);
+uint64 fpu_user_return(struct proc *p);
+
 /* timer.c */
 extern volatile uint ticks; /* 100 ms ticks since boot (uptime, sleep) */
 extern struct spinlock tickslock;
