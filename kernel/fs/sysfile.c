@@ -63,6 +63,15 @@ fdalloc(struct file *f)
   return -1;
 }
 
+/* The (fd, buffer, count) arguments of read and write. */
+static int
+argrw(struct file **f, uint64 *addr, int *n)
+{
+  argaddr(1, addr);
+  argint(2, n);
+  return argfd(0, 0, f) < 0 || *n < 0 ? -1 : 0;
+}
+
 uint64
 sys_read(void)
 {
@@ -70,9 +79,7 @@ sys_read(void)
   uint64 addr;
   int n;
 
-  argaddr(1, &addr);
-  argint(2, &n);
-  if (argfd(0, 0, &f) < 0 || n < 0)
+  if (argrw(&f, &addr, &n) < 0)
     return -1;
   return fileread(f, addr, n);
 }
@@ -84,9 +91,7 @@ sys_write(void)
   uint64 addr;
   int n;
 
-  argaddr(1, &addr);
-  argint(2, &n);
-  if (argfd(0, 0, &f) < 0 || n < 0)
+  if (argrw(&f, &addr, &n) < 0)
     return -1;
   return filewrite(f, addr, n);
 }

@@ -41,9 +41,7 @@ sys_evlog(void)
 {
   uint64 buf;
   int max;
-  argaddr(0, &buf);
-  argint(1, &max);
-  if (max < 0)
+  if (argarray(&buf, &max) < 0)
     return -1;
   int n = 0;
   for (int h = 0; h < NCPU && n < max; h++) {

@@ -156,6 +156,16 @@ argaddr(int n, uint64 *ip)
   *ip = argraw(n);
 }
 
+/* The (array, count) pair in a0 and a1 of calls that fill a user array;
+ * -1 for a negative count (the address is checked when it is used). */
+int
+argarray(uint64 *addr, int *count)
+{
+  argaddr(0, addr);
+  argint(1, count);
+  return *count < 0 ? -1 : 0;
+}
+
 int
 argstr(int n, char *buf, int max)
 {

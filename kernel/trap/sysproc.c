@@ -104,9 +104,7 @@ sys_getprocs(void)
 {
   uint64 buf;
   int max;
-  argaddr(0, &buf);
-  argint(1, &max);
-  if (max < 0)
+  if (argarray(&buf, &max) < 0)
     return -1;
   return proc_list(buf, max);
 }

@@ -45,6 +45,7 @@ const char *syscall_name(uint64 num);
 void argint(int n, int *ip);
 void argaddr(int n, uint64 *ip);
 int argstr(int n, char *buf, int max);
+int argarray(uint64 *addr, int *count);
 int fetchaddr(uint64 addr, uint64 *ip);
 int fetchstr(uint64 addr, char *buf, int max);
 
