@@ -254,33 +254,45 @@ power_off_failed(void)
   sbi_shutdown(1);
 }
 
+static void
+sbi_puts(const char *m)
+{
+  while (*m)
+    sbi_console_putchar(*m++);
+}
+
 void
 panic(const char *fmt, ...)
 {
+  static char first[160]; /* the first panic's message, for a second one */
+  char line[160];
+  va_list ap;
+
   intr_off();
   int me = (int)r_tp();
-  /* The first hart to panic wins; a second panic (say, in backtrace) on
-   * the same hart goes straight to power-off. */
+  va_start(ap, fmt);
+  vsnprintf(line, sizeof(line), fmt, ap);
+  va_end(ap);
+
+  /* The first hart to panic wins; the others stop. */
   if (__sync_val_compare_and_swap(&panicking, 0, me + 1) != 0) {
     if (panicking == me + 1) {
       /* Panicked while reporting a panic: the console path itself may be
-       * what broke, so say so through OpenSBI's console instead. */
-      for (const char *m = "\nldx: panic while panicking: "; *m; m++)
-        sbi_console_putchar(*m);
-      for (const char *m = fmt; *m; m++)
-        sbi_console_putchar(*m);
-      sbi_console_putchar('\n');
+       * what broke, so report both through OpenSBI's console instead. */
+      sbi_puts("\nldx: panic while reporting a panic on hart ");
+      sbi_console_putchar('0' + me);
+      sbi_puts("\n  first: ");
+      sbi_puts(first);
+      sbi_puts("\n  then:  ");
+      sbi_puts(line);
+      sbi_puts("\n");
       power_off_failed();
     }
     for (;;)
       wfi();
   }
+  safestrcpy(first, line, sizeof(first));
   sbi_send_ipi(~0UL); /* the others see panicking and stop */
-  char line[160];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(line, sizeof(line), fmt, ap);
-  va_end(ap);
   printf("\npanic on hart %d: %s\n", me, line);
   backtrace();
   printf("ldx: halted after panic\n");
