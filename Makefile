@@ -212,3 +212,16 @@ timeline: deps
 	@$(PYTHON) tools/timeline.py --boot --cpus 2 -o timeline.svg
 
 .PHONY: bench timeline
+
+# ---------------------------------------------------------------- reliability
+# make fuzz: the in-guest system-call fuzzer (user/fuzz.c) under the host's
+# watch (tests/fuzz.py), e.g. make fuzz FUZZARGS="--calls 1000000 --seed 7".
+fuzz: deps
+	@$(PYTHON) tests/fuzz.py $(FUZZARGS)
+
+# make lint: cppcheck and gcc -fanalyzer, 0 unsuppressed findings
+# (tools/lint; suppressions with reasons in tools/lint-suppressions).
+lint:
+	@CC='$(CC)' HOSTCC='$(HOSTCC)' KCFLAGS='$(KCFLAGS)' tools/lint
+
+.PHONY: fuzz lint

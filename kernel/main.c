@@ -76,12 +76,16 @@ kmain(uint64 hartid, uint64 dtb_pa)
   virtio_disk_init();
   hart_init(hartid);
 
-  /* Start the other harts, one at a time so their lines come in order. */
+  /* Start the other harts, one at a time so their lines come in order.
+   * A hart that OpenSBI already let into _entry (see entry.S) is running:
+   * hart_start refuses it, and it joins once boot_ready is set. */
+  __atomic_store_n(&boot_ready, 1, __ATOMIC_RELEASE);
   for (int i = 0; i < bootinfo.nharts; i++) {
     uint64 id = bootinfo.hartids[i];
-    if (id == hartid)
+    if (id == hartid || __atomic_load_n(&cpus[id].started, __ATOMIC_ACQUIRE))
       continue;
-    if (sbi_hart_start(id, (uint64)_secondary_entry, 0) != SBI_SUCCESS) {
+    if (sbi_hart_start(id, (uint64)_secondary_entry, 0) != SBI_SUCCESS &&
+        sbi_hart_status(id) != SBI_HSM_STARTED) {
       printf("hart %d: could not be started\n", (int)id);
       continue;
     }

@@ -392,7 +392,7 @@ t_malloc(void)
       size[i] = (i * 37 + round * 101) % 3000;
       blk[i] = malloc(size[i]);
       if (blk[i] == 0) {
-        printf("malloc: FAIL malloc(%d) returned 0\n", size[i]);
+        printf("malloc: FAIL malloc(%u) returned 0\n", size[i]);
         return -1;
       }
       if ((uint64)blk[i] % 16 != 0) {

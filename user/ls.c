@@ -19,7 +19,7 @@ static char path[MAXPATH + DIRSIZ + 2];
 static void
 show(const char *name, struct stat *st)
 {
-  printf("%-14s %d %d %lu\n", name, st->type, st->ino, st->size);
+  printf("%-14s %d %u %lu\n", name, st->type, st->ino, st->size);
 }
 
 /* The last component of a path, for listing a single file. */

@@ -33,6 +33,7 @@ int bootarg_has(const char *word);
 void kmain(uint64 hartid, uint64 dtb_pa);
 void kmain_secondary(uint64 hartid);
 extern char _secondary_entry[];
+extern volatile uint boot_ready; /* entry.S: strays may join */
 #endif
 
 #endif

@@ -6,6 +6,11 @@
  *   The boot hart, whichever OpenSBI's lottery picked.  Sets the trap
  *   table first (a trap before that would go nowhere), takes the boot
  *   stack of its hart id, clears BSS and calls kmain(hartid, dtb_pa).
+ *   OpenSBI 1.1 now and then lets a second hart in here too (seen when a
+ *   hart_start races with that hart's own start-up in OpenSBI), so the
+ *   first hart claims the boot with an atomic swap; any later arrival is
+ *   a stray and waits, without touching memory, until boot_ready says
+ *   the kernel is set up, then joins as a secondary hart.
  *
  * void _secondary_entry(uint64 hartid: a0, uint64 opaque: a1)
  *   Where sbi_hart_start() sends every other hart; calls kmain_secondary.
@@ -23,6 +28,10 @@ _entry:
         csrw    stvec, t0
         li      t0, NCPU
         bgeu    a0, t0, park            # a hart id we have no slot for
+        la      t0, boot_claimed
+        li      t1, 1
+        amoswap.w.aqrl t1, t1, (t0)
+        bnez    t1, stray               # another hart is booting the kernel
         mv      tp, a0
         la      sp, boot_stacks
         li      t0, BOOT_STACK_SLOT
@@ -54,6 +63,21 @@ _secondary_entry:
 park:
         wfi
         j       park
+
+stray:
+        la      t0, boot_ready          # spin without a stack: BSS (and
+1:      lw      t1, 0(t0)               # the stacks in it) may still be
+        beqz    t1, 1b                  # being cleared
+        fence   r, rw
+        j       _secondary_entry
+
+.section .data
+.balign 4
+boot_claimed:                           # in .data: clearing BSS must not
+        .word   0                       # reset it
+.globl boot_ready
+boot_ready:                             # set by kmain once secondary harts
+        .word   0                       # may run kmain_secondary
 
 .section .bss
 .balign 4096

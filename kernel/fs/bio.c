@@ -43,7 +43,7 @@ static struct {
 void
 binit(void)
 {
-  spinlock_init(&bcache.lock, "bcache");
+  spinlock_init_ranked(&bcache.lock, "bcache", LOCK_RANK_BCACHE);
   bcache.head.prev = &bcache.head;
   bcache.head.next = &bcache.head;
   for (struct buf *b = bcache.buf; b < bcache.buf + NCACHE; b++) {

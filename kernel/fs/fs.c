@@ -516,6 +516,10 @@ dirlink(struct inode *dp, char *name, uint inum)
   struct inode *ip;
   uint off;
 
+  /* A removed directory (someone's cwd, still open) takes no new names:
+   * they would keep it alive with no path to it, leaking it forever. */
+  if (dp->nlink == 0)
+    return -1;
   if ((ip = dirlookup(dp, name, 0)) != 0) {
     iput(ip);
     return -1;

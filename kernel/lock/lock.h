@@ -14,6 +14,7 @@
  *   LOCK_RANK_WAIT    wait_lock (exit/wait family tree)
  *   LOCK_RANK_DEFAULT every "condition" lock a sleeper passes to sleep():
  *                     disk, log, pipes, console input, ticks, caches, ...
+ *   LOCK_RANK_BCACHE  the block cache (bpin takes it under the log lock)
  *   LOCK_RANK_PROC    p->lock (wakeup takes it under a condition lock)
  *   LOCK_RANK_RUNQ    the run queue (taken under p->lock)
  *   LOCK_RANK_KMEM    the page allocator (a leaf)
@@ -35,6 +36,7 @@ struct cpu;
 enum lock_rank {
   LOCK_RANK_WAIT = 10,
   LOCK_RANK_DEFAULT = 20,
+  LOCK_RANK_BCACHE = 25,
   LOCK_RANK_PROC = 30,
   LOCK_RANK_RUNQ = 40,
   LOCK_RANK_KMEM = 50,

@@ -72,7 +72,7 @@ struct proc {
   struct file *ofile[NOFILE];  /* open files */
   struct inode *cwd;           /* current directory */
   char name[16];               /* for debugging and ps */
-  int tracemask;               /* trace(): bit n traces system call n */
+  uint tracemask;              /* trace(): bit n traces system call n */
   struct fpstate fp;           /* saved FP registers, valid if fp_used */
   int fp_used;                 /* the program has used the FPU */
   uint64 fp_gen;               /* bumped at every save of fp (see fpu.c) */

@@ -84,5 +84,5 @@ timer_intr(void)
   }
 
   if (report_ticks && c->ticks_seen == 1000 / QUANTUM_MS)
-    printf("hart %d: ticks %lu, uptime %d\n", c->hartid, c->ticks_seen, ticks);
+    printf("hart %d: ticks %lu, uptime %u\n", c->hartid, c->ticks_seen, ticks);
 }
