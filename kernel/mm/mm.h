@@ -46,13 +46,11 @@ uint64 kalloc_free_pages(void);
 /* vm.c: the kernel page table */
 void kvm_init(uint64 ram_end);
 void kvm_init_hart(void);
-void kvm_switch(void);
 extern pagetable_t kernel_pagetable;
 
 /* vm.c: page tables in general */
 pte_t *vm_walk(pagetable_t pt, uint64 va, int alloc);
 int vm_map(pagetable_t pt, uint64 va, uint64 size, uint64 pa, int perm);
-uint64 vm_user_pa(pagetable_t pt, uint64 va);
 
 /* vm.c: user address spaces */
 pagetable_t uvm_create(uint64 trapframe_pa);

@@ -148,12 +148,6 @@ kvm_init_hart(void)
   sfence_vma();
 }
 
-void
-kvm_switch(void)
-{
-  csr_write(satp, MAKE_SATP(kernel_pagetable, 0));
-}
-
 /* ---------------------------------------------------------------- user */
 
 pagetable_t
@@ -314,13 +308,6 @@ user_page(pagetable_t pt, uint64 va, int perm)
   if (pte == 0 || (*pte & need) != need)
     return 0;
   return PTE2PA(*pte);
-}
-
-uint64
-vm_user_pa(pagetable_t pt, uint64 va)
-{
-  uint64 pa = user_page(pt, PGROUNDDOWN(va), PTE_R);
-  return pa ? pa + (va % PGSIZE) : 0;
 }
 
 int

@@ -116,13 +116,6 @@ syscall(void)
   }
 }
 
-const char *
-syscall_name(uint64 num)
-{
-  return num < NELEM(syscall_names) && syscall_names[num] ? syscall_names[num]
-                                                          : "?";
-}
-
 static uint64
 argraw(int n)
 {

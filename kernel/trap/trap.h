@@ -35,7 +35,6 @@ void evlog_record(int type, int pid, uint64 arg);
 
 /* syscall.c: the system-call number is checked and dispatched here. */
 void syscall(void);
-const char *syscall_name(uint64 num);
 /*
  * Fetch the nth system-call argument (a0..a5); the signatures are xv6's,
  * so kernel code from course labs compiles.  argaddr does not check the
