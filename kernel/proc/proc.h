@@ -96,6 +96,13 @@ void proc_dump(void);
 void proc_switch_vm(struct proc *p);
 void proc_tlb_changed(struct proc *p);
 
+extern struct proc procs[NPROC];
+
+/* sched.c */
+void sched_init(void);
+void runqueue_add(struct proc *p);
+void sched(void);
+
 /* Sleep on chan, releasing lk while asleep; lk is held again on return. */
 void sleep(void *chan, struct spinlock *lk);
 void wakeup(void *chan);

@@ -1,0 +1,235 @@
+/*
+ * The scheduler, the context switch, and sleep/wakeup.
+ *
+ * The scheduler's decision: every hart runs scheduler(), which takes the
+ * process at the head of one shared FIFO run queue (round robin: a process
+ * that yields goes to the tail) and switches to it with swtch().  A hart
+ * with nothing to run waits in wfi; making a process runnable sends an
+ * inter-processor interrupt to one idle hart so it need not wait for its
+ * next timer tick.
+ *
+ * Address spaces: every process page table maps the kernel, so satp
+ * changes only when a hart switches to a different process, and a hart
+ * that goes idle may keep the last one loaded.  That is safe because a
+ * slot's root table and trapframe are allocated once and never freed: a
+ * stale satp only ever translates kernel addresses, through root entries
+ * that never change.  Each slot has its own ASID; a per-hart record of the
+ * "TLB generation" it last saw for each ASID tells it when it must flush
+ * (after another hart removed mappings, or the slot was reused).
+ *
+ * Locks (order: p->lock -> rq.lock).  p->lock is held across swtch() in
+ * both directions: the scheduler takes it before running p, and p holds it
+ * when it calls sched() to give the hart back.
+ */
+#include "kernel/proc/proc.h"
+#include "kernel/arch/csr.h"
+#include "kernel/arch/sbi.h"
+#include "kernel/evlog.h"
+#include "kernel/lib/lib.h"
+#include "kernel/trap/trap.h"
+
+/* The run queue: RUNNABLE processes in the order they will run. */
+static struct {
+  struct spinlock lock;
+  struct proc *head, *tail;
+} rq;
+static volatile uint64 idle_harts; /* bit per hart id waiting in wfi */
+
+/* TLB bookkeeping (see the file comment). */
+static uint64 tlb_generation;
+static int asids_ok; /* the hart implements enough ASID bits */
+static uint64 asid_seen[NCPU][NPROC + 1];
+
+void
+sched_init(void)
+{
+  spinlock_init_ranked(&rq.lock, "runqueue", LOCK_RANK_RUNQ);
+  /* Can this hart tell NPROC address spaces apart?  Write all ones in the
+   * ASID field and see how many bits stick. */
+  uint64 old = csr_read(satp);
+  csr_write(satp, old | (SATP_ASID_MASK << SATP_ASID_SHIFT));
+  uint64 bits = (csr_read(satp) >> SATP_ASID_SHIFT) & SATP_ASID_MASK;
+  csr_write(satp, old);
+  sfence_vma();
+  asids_ok = bits >= NPROC;
+}
+
+/* ---------------------------------------------------------------- run queue */
+
+/* Append p (RUNNABLE, p->lock held) and wake an idle hart to run it. */
+void
+runqueue_add(struct proc *p)
+{
+  acquire(&rq.lock);
+  p->runnext = 0;
+  if (rq.tail)
+    rq.tail->runnext = p;
+  else
+    rq.head = p;
+  rq.tail = p;
+  release(&rq.lock);
+
+  uint64 idle = idle_harts & ~(1UL << cpuid());
+  if (idle)
+    sbi_send_ipi(idle & -idle); /* the lowest idle hart */
+}
+
+static struct proc *
+rq_pop(void)
+{
+  acquire(&rq.lock);
+  struct proc *p = rq.head;
+  if (p) {
+    rq.head = p->runnext;
+    if (rq.head == 0)
+      rq.tail = 0;
+  }
+  release(&rq.lock);
+  return p;
+}
+
+/* ---------------------------------------------------------------- vm */
+
+/* Load p's page table on this hart, flushing p's stale TLB entries if any. */
+void
+proc_switch_vm(struct proc *p)
+{
+  struct cpu *c = mycpu();
+  if (c->satp_pt != p->pagetable) {
+    csr_write(satp, MAKE_SATP(p->pagetable, p->asid));
+    c->satp_pt = p->pagetable;
+    if (!asids_ok)
+      sfence_vma();
+  }
+  uint64 *seen = &asid_seen[c->hartid][p->asid];
+  if (*seen != p->tlb_gen) {
+    sfence_vma_asid(p->asid);
+    *seen = p->tlb_gen;
+  }
+}
+
+/* p's mappings changed: other harts must flush before running p again. */
+void
+proc_tlb_changed(struct proc *p)
+{
+  p->tlb_gen = __sync_add_and_fetch(&tlb_generation, 1);
+  push_off();
+  if (mycpu()->proc == p)
+    proc_switch_vm(p);
+  pop_off();
+}
+/* ---------------------------------------------------------------- switching */
+
+/*
+ * Give this hart back to the scheduler.  The caller holds p->lock (and no
+ * other lock) and has already changed p->state.  intena belongs to this
+ * kernel thread, not to the hart, so it is saved across the switch.
+ */
+void
+sched(void)
+{
+  struct proc *p = myproc();
+  struct cpu *c = mycpu();
+  if (!holding(&p->lock))
+    panic("sched: p->lock not held");
+  if (c->noff != 1)
+    panic("sched: %d locks held", c->noff);
+  if (p->state == RUNNING)
+    panic("sched: process still RUNNING");
+  if (intr_get())
+    panic("sched: interrupts enabled");
+  int intena = c->intena;
+  swtch(&p->context, &c->context);
+  mycpu()->intena = intena;
+}
+
+/* Give up the hart for one round (the timer says the quantum is over). */
+void
+yield(void)
+{
+  struct proc *p = myproc();
+  acquire(&p->lock);
+  p->state = RUNNABLE;
+  runqueue_add(p);
+  sched();
+  release(&p->lock);
+}
+
+/*
+ * The per-hart scheduler loop: decide who runs next and switch to it.
+ * It never returns.  It runs on the hart's boot stack.
+ */
+void
+scheduler(void)
+{
+  struct cpu *c = mycpu();
+  uint64 me = 1UL << c->hartid;
+  c->proc = 0;
+  for (;;) {
+    intr_on(); /* let devices interrupt between processes */
+    struct proc *p = rq_pop();
+    if (p == 0) {
+      /* Nothing to run.  Announce that we are idle, look once more, then
+       * wait: wfi returns on any pending interrupt even with SIE off, so
+       * a wake-up IPI sent after the check is not lost. */
+      intr_off();
+      __sync_fetch_and_or(&idle_harts, me);
+      if (rq.head == 0)
+        wfi();
+      __sync_fetch_and_and(&idle_harts, ~me);
+      continue;
+    }
+    acquire(&p->lock);
+    if (p->state != RUNNABLE)
+      panic("scheduler: pid %d on the run queue in state %d", p->pid, p->state);
+    p->state = RUNNING;
+    c->proc = p;
+    proc_switch_vm(p);
+    evlog_record(EV_SWITCH, p->pid, 0);
+    swtch(&c->context, &p->context); /* the context switch */
+    evlog_record(EV_SWITCH, 0, p->pid);
+    c->proc = 0;
+    release(&p->lock);
+  }
+}
+
+/*
+ * Sleep on chan until wakeup(chan), releasing lk (never p->lock) meanwhile.  p->chan and
+ * p->state are set before lk is released, so a waker holding lk always
+ * sees this process asleep: no wake-up is lost.
+ */
+void
+sleep(void *chan, struct spinlock *lk)
+{
+  struct proc *p = myproc();
+  acquire(&p->lock);
+  p->chan = chan;
+  p->state = SLEEPING;
+  release(lk);
+  sched();
+  p->chan = 0;
+  release(&p->lock);
+  acquire(lk);
+}
+
+/*
+ * Wake every process sleeping on chan.  The caller holds the lock its
+ * sleepers passed to sleep(), so the unlocked first look at state and chan
+ * is safe (see sleep); the look is confirmed under p->lock.
+ */
+void
+wakeup(void *chan)
+{
+  struct proc *me = myproc();
+  for (struct proc *p = procs; p < &procs[NPROC]; p++) {
+    if (p == me || *(volatile enum procstate *)&p->state != SLEEPING ||
+        *(void *volatile *)&p->chan != chan)
+      continue;
+    acquire(&p->lock);
+    if (p->state == SLEEPING && p->chan == chan) {
+      p->state = RUNNABLE;
+      runqueue_add(p);
+    }
+    release(&p->lock);
+  }
+}
