@@ -41,10 +41,6 @@
  * "fz", so P finds and removes them all); fork more than MAXCHILD children
  * at once (children make a few calls that cannot block, then exit); grow
  * memory past HEAPCAP except by requests too large to succeed.
- *
- * Memory that never comes back: a process slot keeps its page-table root
- * and trapframe after first use (kernel/proc/proc.c).  So P first fills
- * every free slot once (fork until it fails) before it counts free pages.
  */
 #include "kernel/types.h"
 #include "kernel/fcntl.h"
@@ -1104,33 +1100,6 @@ clean_tree(void)
 
 /* ---------------------------------------------------------------- parent */
 
-/* Use every free process slot once, so that the pages a slot keeps are
- * already counted as used before the run. */
-static void
-warm_slots(void)
-{
-  int p[2];
-  int n = 0;
-  if (pipe(p) < 0)
-    return;
-  for (;;) {
-    int pid = fork();
-    if (pid < 0)
-      break;
-    if (pid == 0) {
-      char c;
-      close(p[1]);
-      read(p[0], &c, 1);
-      exit(0);
-    }
-    n++;
-  }
-  close(p[0]);
-  close(p[1]);
-  while (n > 0 && wait(0) >= 0)
-    n--;
-}
-
 static uint64
 parse_u64(const char *s, int *ok)
 {
@@ -1184,7 +1153,6 @@ main(int argc, char *argv[])
   parentpid = getpid();
   if (deadline)
     deadline += uptime();
-  warm_slots();
   int before = freepages();
   printf("fuzz: seed %lu, %ld calls, %d workers, %d free pages\n", seed, total,
          nworkers, before);

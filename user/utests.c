@@ -2891,36 +2891,6 @@ runtest(const struct utest *t)
   return 0;
 }
 
-/*
- * The kernel keeps a process slot's trapframe and page-table root (with
- * the tables under it) when the process is freed, for the next process in
- * that slot.  Using every slot once before the first test makes the free
- * page count comparable from then on.
- */
-static void
-warmslots(void)
-{
-  int p[2], n = 0;
-  if (pipe(p) < 0)
-    return;
-  while (n < NPROC) {
-    int pid = fork();
-    if (pid < 0)
-      break;
-    if (pid == 0) {
-      char c;
-      close(p[1]);
-      read(p[0], &c, 1);
-      exit(0);
-    }
-    n++;
-  }
-  close(p[1]);
-  close(p[0]);
-  while (n-- > 0)
-    wait(0);
-}
-
 static void
 usage(void)
 {
@@ -2967,7 +2937,6 @@ main(int argc, char *argv[])
     fprintf(2, "utests: cannot make %s\n", SCRATCH);
     return 1;
   }
-  warmslots();
   int passed = 0, failed = 0;
   for (int i = 0; i < NTESTS; i++) {
     int run = argc == 1 || (quick && tests[i].quick);

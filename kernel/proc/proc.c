@@ -8,8 +8,8 @@
  * parent's wait) -> UNUSED.  Running, switching, sleeping and waking are
  * in sched.c.
  *
- * A slot's root page table and trapframe page are allocated on its first
- * use and kept for good (see sched.c for why a stale satp is then safe).
+ * A slot's root page table and trapframe page are allocated at boot and
+ * kept for good (see sched.c for why a stale satp is then safe).
  *
  * Locks (order: wait_lock -> p->lock -> runqueue lock), see proc.h for
  * the fields each guards.
@@ -68,6 +68,13 @@ proc_init(void)
     p->state = UNUSED;
     p->kstack = (uint64)proc_kstacks + i * BOOT_STACK_SLOT + PGSIZE;
     p->asid = i + 1; /* ASID 0 is the kernel's */
+    /* The slot's trapframe and root page table live as long as the
+     * kernel: a hart may keep a root in satp after the process is gone
+     * (sched.c), and free-page counts stay the same across process
+     * lifetimes, which lets tests check that memory comes back. */
+    if ((p->trapframe = kalloc()) == 0 ||
+        (p->pagetable = uvm_create((uint64)p->trapframe)) == 0)
+      panic("proc_init: no memory for process slot %d", i);
   }
   sched_init();
 }
@@ -75,8 +82,9 @@ proc_init(void)
 /* ---------------------------------------------------------------- life */
 
 /*
- * Find an unused slot and give it a pid, a trapframe and an empty address
- * space; its context starts at forkret.  Returns with p->lock held, or 0.
+ * Find an unused slot and give it a pid, a cleared trapframe and its
+ * (empty) address space; its context starts at forkret.  Returns with
+ * p->lock held, or 0 if every slot is in use.
  */
 static struct proc *
 proc_alloc(void)
@@ -100,26 +108,16 @@ found:
   p->heap_start = 0;
   p->tracemask = 0;
   p->fp_used = 0;
-  if (p->trapframe == 0 && (p->trapframe = kalloc()) == 0)
-    goto fail;
   memset(p->trapframe, 0, PGSIZE);
-  if (p->pagetable == 0 &&
-      (p->pagetable = uvm_create((uint64)p->trapframe)) == 0)
-    goto fail;
   proc_tlb_changed(p); /* a new address space in this ASID */
   memset(&p->context, 0, sizeof(p->context));
   p->context.ra = (uint64)forkret;
   p->context.sp = p->kstack + KSTACK_PAGES * PGSIZE;
   return p;
-
-fail:
-  p->state = UNUSED;
-  release(&p->lock);
-  return 0;
 }
 
 /* Release p's user memory and mark the slot free; p->lock held.  The
- * root table and the trapframe page stay with the slot. */
+ * root table and the trapframe page belong to the slot (proc_init). */
 static void
 proc_free(struct proc *p)
 {
