@@ -54,19 +54,19 @@
 
 #define DEFWORKERS 8
 #define MAXWORKERS 16
-#define REPORTFD 15     /* worker -> supervisor progress pipe */
-#define LOGFD 14        /* console, kept by workers only with -v */
-#define REPORT_EVERY 32 /* calls between progress reports */
-#define STALE_TICKS 30  /* no progress for this long: kill the worker */
-#define STUCK_KILLS 10  /* a worker still there after this many kills */
-#define BEAT_TICKS 10   /* ticks between heartbeats (1 s) */
-#define MAXCHILD 4      /* forked children a worker may have at once */
-#define CHILDCALLS 4    /* calls a forked child makes before it exits */
-#define HEAPBASE (64 * 1024)       /* scratch heap each worker starts with */
-#define HEAPCAP (4 * 1024 * 1024)  /* a worker grows no further */
-#define SETTLE_TICKS 50 /* how long P waits for memory to come back */
-#define MAXDEPTH 256    /* directory depth the cleanup can handle */
-#define TICKS_PER_SEC 10 /* sleep() and uptime() count 100 ms ticks */
+#define REPORTFD 15          /* worker -> supervisor progress pipe */
+#define LOGFD 14             /* console, kept by workers only with -v */
+#define REPORT_EVERY 32      /* calls between progress reports */
+#define STALE_TICKS 30       /* no progress for this long: kill the worker */
+#define STUCK_KILLS 10       /* a worker still there after this many kills */
+#define BEAT_TICKS 10        /* ticks between heartbeats (1 s) */
+#define MAXCHILD 4           /* forked children a worker may have at once */
+#define CHILDCALLS 4         /* calls a forked child makes before it exits */
+#define HEAPBASE (64 * 1024) /* scratch heap each worker starts with */
+#define HEAPCAP (4 * 1024 * 1024) /* a worker grows no further */
+#define SETTLE_TICKS 50           /* how long P waits for memory to come back */
+#define MAXDEPTH 256              /* directory depth the cleanup can handle */
+#define TICKS_PER_SEC 10          /* sleep() and uptime() count 100 ms ticks */
 #define INT_MAX 0x7fffffff
 #define INT_MIN (-INT_MAX - 1)
 
@@ -150,13 +150,13 @@ rawsys(uint64 num, uint64 a0, uint64 a1, uint64 a2, uint64 a3, uint64 a4,
 /* ---------------------------------------------------------------- worker state */
 
 static int slot, gen;
-static long quota;    /* calls this worker makes before it exits */
-static long ncalls;   /* calls made so far */
+static long quota;  /* calls this worker makes before it exits */
+static long ncalls; /* calls made so far */
 static int unreported;
 static uint64 heapstart, brk;
 static int nchildren;
 static int ischild;
-static int tracing;   /* calls left in a trace burst */
+static int tracing; /* calls left in a trace burst */
 static int fdpool[32];
 static int nfdpool;
 static int kidpids[8];
@@ -176,8 +176,8 @@ static struct {
   int wend; /* the write end */
 } fdk[NOFILE];
 static struct {
-  int bytes;     /* bytes in the pipe */
-  int nr, nw;    /* descriptors this process has on each end */
+  int bytes;  /* bytes in the pipe */
+  int nr, nw; /* descriptors this process has on each end */
 } pipes[NOFILE];
 
 static void
@@ -255,8 +255,8 @@ static uint64
 pick_fd(void)
 {
   static const uint64 odd[] = {
-      -1, NOFILE, NOFILE + 1, 100, INT_MAX, INT_MIN, 0x100000003ULL,
-      0xffffffffULL, (uint64)-16, 1ULL << 63};
+      -1,      NOFILE,         NOFILE + 1,    100,         INT_MAX,
+      INT_MIN, 0x100000003ULL, 0xffffffffULL, (uint64)-16, 1ULL << 63};
   uint64 fd;
   switch (below(4)) {
   case 0:
@@ -374,10 +374,33 @@ pick_rptr(void)
 static uint64
 pick_len(void)
 {
-  static const uint64 lens[] = {
-      0, 1, 2, 7, 8, 15, 16, 63, 64, 511, 512, 513, 1023, 1024, 4095, 4096,
-      4097, 8191, 8192, 65536, INT_MAX, INT_MIN, -1, -4096, 0x100000010ULL,
-      0xffffffff00000001ULL, 1ULL << 62};
+  static const uint64 lens[] = {0,
+                                1,
+                                2,
+                                7,
+                                8,
+                                15,
+                                16,
+                                63,
+                                64,
+                                511,
+                                512,
+                                513,
+                                1023,
+                                1024,
+                                4095,
+                                4096,
+                                4097,
+                                8191,
+                                8192,
+                                65536,
+                                INT_MAX,
+                                INT_MIN,
+                                -1,
+                                -4096,
+                                0x100000010ULL,
+                                0xffffffff00000001ULL,
+                                1ULL << 62};
   if (one_in(3))
     return below(300);
   return PICK(lens);
@@ -387,8 +410,18 @@ pick_len(void)
 static uint64
 pick_int(void)
 {
-  static const uint64 ints[] = {0,  1,  2,       3,       -1,      -2,
-                                16, 64, INT_MAX, INT_MIN, 0x8000, 0xffff,
+  static const uint64 ints[] = {0,
+                                1,
+                                2,
+                                3,
+                                -1,
+                                -2,
+                                16,
+                                64,
+                                INT_MAX,
+                                INT_MIN,
+                                0x8000,
+                                0xffff,
                                 0x100000000ULL};
   if (one_in(4))
     return rnd();
@@ -403,18 +436,35 @@ pick_int(void)
  * truncates or refuses), and the huge one exceeds MAXPATH.
  */
 static const char *const names[] = {
-    "fza", "fzb", "fzc", "fzd", "fze", "fzd/",
-    "fzlongname1234" /* 14 */, "fzlongname12345" /* 15 */,
-    ".", "..", "",
+    "fza",
+    "fzb",
+    "fzc",
+    "fzd",
+    "fze",
+    "fzd/",
+    "fzlongname1234" /* 14 */,
+    "fzlongname12345" /* 15 */,
+    ".",
+    "..",
+    "",
 };
 static const char *const prefixes[] = {
-    "", "", "/", "/fz/", "fz/", "/fz/fzd/", "fzd/", "./", "../", "//fz///",
-    "/fz/../", "fzd/fzd/", "/fz/fzd/fzd/", "fza/", "/fz/fza/",
+    "",         "",    "/",       "/fz/",    "fz/",      "/fz/fzd/",     "fzd/",
+    "./",       "../", "//fz///", "/fz/../", "fzd/fzd/", "/fz/fzd/fzd/", "fza/",
+    "/fz/fza/",
 };
 /* Existing things, only for calls that cannot change them. */
 static const char *const readonly[] = {
-    "/", ".", "..", "/README.md", "README.md", "/echo", "/nonexistent/x",
-    "/README.md/x", "/fz/..", "/init/..",
+    "/",
+    ".",
+    "..",
+    "/README.md",
+    "README.md",
+    "/echo",
+    "/nonexistent/x",
+    "/README.md/x",
+    "/fz/..",
+    "/init/..",
 };
 
 /* Build a path in pathbuf[which]; destructive = it may create or remove. */
@@ -531,8 +581,9 @@ pick_pid(void)
   /* Never init, the shell or anything else older than P, nor P or the
    * ticker: only ourselves, our children, other fuzz processes, and
    * numbers no process has. */
-  static const uint64 odd[] = {0, -1, INT_MIN, INT_MAX, 1000000,
-                               0x100000000ULL}; /* kill takes an int: 0 */
+  static const uint64 odd[] = {
+      0,       -1,      INT_MIN,
+      INT_MAX, 1000000, 0x100000000ULL}; /* kill takes an int: 0 */
   int me = getpid();
   int pid;
   switch (below(5)) {
@@ -559,8 +610,8 @@ pick_pid(void)
 static uint64
 pick_sbrk(void)
 {
-  static const long small[] = {0, 1, 7, 4095, 4096, 4097, 65536, -1, -7,
-                                -4096, -4097, -65536, -1000000};
+  static const long small[] = {0,  1,  7,     4095,  4096,   4097,    65536,
+                               -1, -7, -4096, -4097, -65536, -1000000};
   long n;
   int r = below(40);
   if (r == 0)
@@ -580,11 +631,11 @@ pick_sbrk(void)
 /* ---------------------------------------------------------------- one call */
 
 static const int known[] = {
-    SYS_fork,  SYS_exit,  SYS_wait,   SYS_pipe,   SYS_read,      SYS_kill,
-    SYS_exec,  SYS_fstat, SYS_chdir,  SYS_dup,    SYS_getpid,    SYS_sbrk,
-    SYS_sleep, SYS_uptime, SYS_open,  SYS_write,  SYS_mknod,     SYS_unlink,
-    SYS_link,  SYS_mkdir, SYS_close,  SYS_trace,  SYS_freepages, SYS_getprocs,
-    SYS_evlog,
+    SYS_fork,   SYS_exit,  SYS_wait,      SYS_pipe,     SYS_read,
+    SYS_kill,   SYS_exec,  SYS_fstat,     SYS_chdir,    SYS_dup,
+    SYS_getpid, SYS_sbrk,  SYS_sleep,     SYS_uptime,   SYS_open,
+    SYS_write,  SYS_mknod, SYS_unlink,    SYS_link,     SYS_mkdir,
+    SYS_close,  SYS_trace, SYS_freepages, SYS_getprocs, SYS_evlog,
 };
 
 /* Relative frequency of each call, by number (the rest get 1). */
@@ -640,10 +691,27 @@ pick_known(void)
 static uint64
 pick_unknown(void)
 {
-  static const uint64 nums[] = {0,   23,  24,   27,   31,  32,  33,  39,
-                                63,  68,  100,  127,  128, 255, 256, 1000,
-                                -1,  INT_MAX, 0xffffffffULL,
-                                0x100000000ULL + SYS_getpid, 1ULL << 63};
+  static const uint64 nums[] = {0,
+                                23,
+                                24,
+                                27,
+                                31,
+                                32,
+                                33,
+                                39,
+                                63,
+                                68,
+                                100,
+                                127,
+                                128,
+                                255,
+                                256,
+                                1000,
+                                -1,
+                                INT_MAX,
+                                0xffffffffULL,
+                                0x100000000ULL + SYS_getpid,
+                                1ULL << 63};
   uint64 n = one_in(4) ? rnd() : PICK(nums);
   if (n == SYS_halt || (n < 32 && n >= 1 && n <= SYS_trace) ||
       (n >= SYS_halt && n <= SYS_evlog))
@@ -727,12 +795,19 @@ fuzz_one(void)
   }
   case SYS_open: {
     static const uint64 ro[] = {O_RDONLY, 0x100000000ULL | O_RDONLY};
-    static const uint64 modes[] = {
-        O_RDONLY,           O_WRONLY,           O_RDWR,
-        O_CREATE | O_RDWR,  O_CREATE | O_WRONLY, O_CREATE,
-        O_TRUNC | O_WRONLY, O_CREATE | O_TRUNC | O_RDWR,
-        3,                  0xffffffff,          O_CREATE | 0x8000,
-        O_TRUNC,            -1};
+    static const uint64 modes[] = {O_RDONLY,
+                                   O_WRONLY,
+                                   O_RDWR,
+                                   O_CREATE | O_RDWR,
+                                   O_CREATE | O_WRONLY,
+                                   O_CREATE,
+                                   O_TRUNC | O_WRONLY,
+                                   O_CREATE | O_TRUNC | O_RDWR,
+                                   3,
+                                   0xffffffff,
+                                   O_CREATE | 0x8000,
+                                   O_TRUNC,
+                                   -1};
     if (one_in(4)) {
       a[0] = pick_str(0, 0);
       a[1] = PICK(ro);
@@ -744,8 +819,8 @@ fuzz_one(void)
   }
   case SYS_mknod: {
     /* never the console's major: a worker reading it would eat typing */
-    static const uint64 majors[] = {0, 2, 3, 9, NDEV, NDEV + 1, -1, 32767,
-                                    -32768, 0x10000};
+    static const uint64 majors[] = {0,        2,  3,     9,      NDEV,
+                                    NDEV + 1, -1, 32767, -32768, 0x10000};
     a[0] = pick_str(0, 1);
     a[1] = PICK(majors);
     a[2] = pick_int();
@@ -771,8 +846,8 @@ fuzz_one(void)
     break;
   case SYS_getprocs:
   case SYS_evlog: {
-    static const uint64 counts[] = {0, 1, 2, NPROC, NPROC + 1, -1, INT_MAX,
-                                    1000};
+    static const uint64 counts[] = {0,         1,  2,       NPROC,
+                                    NPROC + 1, -1, INT_MAX, 1000};
     a[0] = pick_wptr();
     a[1] = PICK(counts);
     break;
@@ -797,9 +872,8 @@ fuzz_one(void)
   if (num == SYS_read && (bp = fd_pipe_of(a[0], 0)) >= 0 &&
       pipes[bp].bytes == 0 && pipes[bp].nw > 0 && !one_in(BLOCK_ODDS))
     num = SYS_getpid;
-  if (num == SYS_write && (bp = fd_pipe_of(a[0], 1)) >= 0 &&
-      pipes[bp].nr > 0 && (int)a[2] > PIPESIZE - pipes[bp].bytes &&
-      !one_in(BLOCK_ODDS)) {
+  if (num == SYS_write && (bp = fd_pipe_of(a[0], 1)) >= 0 && pipes[bp].nr > 0 &&
+      (int)a[2] > PIPESIZE - pipes[bp].bytes && !one_in(BLOCK_ODDS)) {
     a[2] = PIPESIZE - pipes[bp].bytes;
     if (a[2] == 0)
       num = SYS_getpid;

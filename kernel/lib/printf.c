@@ -244,8 +244,7 @@ backtrace(void)
  * 1; a test then sees a panic even when the message is lost.  SRST is the
  * fallback on a machine without that device.
  */
-static void __attribute__((noreturn))
-power_off_failed(void)
+static void __attribute__((noreturn)) power_off_failed(void)
 {
   if (csr_read(satp) != 0)
     *(volatile uint32 *)DEV_VA(TESTDEV_PA) = TESTDEV_FAIL | (1 << 16);
