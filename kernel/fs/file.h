@@ -85,6 +85,7 @@ void initlog(int dev, struct superblock *sb);
 void begin_op(void);
 void end_op(void);
 void log_write(struct buf *b);
+void log_sync(void);
 
 /* fs.c */
 extern struct superblock sb;

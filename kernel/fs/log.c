@@ -176,6 +176,26 @@ reset(void)
   log.ndisk = 0;
 }
 
+/*
+ * Empty the log: wait for the calls in progress to commit, then reset it,
+ * so that a disk left by a clean power-off has nothing to replay.  Called
+ * by halt; a call that starts afterwards is still crash-safe.
+ */
+void
+log_sync(void)
+{
+  acquire(&log.lock);
+  while (log.committing || log.outstanding > 0)
+    sleep(&log, &log.lock);
+  log.committing = 1;
+  release(&log.lock);
+  reset();
+  acquire(&log.lock);
+  log.committing = 0;
+  wakeup(&log);
+  release(&log.lock);
+}
+
 void
 begin_op(void)
 {

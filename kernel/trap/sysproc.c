@@ -4,6 +4,7 @@
  */
 #include "kernel/trap/trap.h"
 #include "kernel/arch/sbi.h"
+#include "kernel/fs/file.h"
 #include "kernel/lib/lib.h"
 #include "kernel/mm/mm.h"
 #include "kernel/proc/proc.h"
@@ -83,11 +84,13 @@ sys_kill(void)
 }
 
 /* ldx: power the machine off.  Every file-system call has committed by
- * the time it returns, so nothing is lost. */
+ * the time it returns, so nothing is lost; emptying the log as well leaves
+ * a disk with nothing to replay. */
 uint64
 sys_halt(void)
 {
   printf("ldx: halt requested by pid %d\n", myproc()->pid);
+  log_sync();
   sbi_shutdown(0);
 }
 
