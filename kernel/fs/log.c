@@ -177,6 +177,22 @@ reset(void)
 }
 
 /*
+ * Run work (a commit or a reset) with the log to ourselves: committing
+ * keeps every other caller out while log.lock is dropped for the disk
+ * I/O.  Called and returns with log.lock held, nothing running.
+ */
+static void
+run_alone(void (*work)(void))
+{
+  log.committing = 1;
+  release(&log.lock);
+  work();
+  acquire(&log.lock);
+  log.committing = 0;
+  wakeup(&log);
+}
+
+/*
  * Empty the log: wait for the calls in progress to commit, then reset it,
  * so that a disk left by a clean power-off has nothing to replay.  Called
  * by halt; a call that starts afterwards is still crash-safe.
@@ -187,12 +203,7 @@ log_sync(void)
   acquire(&log.lock);
   while (log.committing || log.outstanding > 0)
     sleep(&log, &log.lock);
-  log.committing = 1;
-  release(&log.lock);
-  reset();
-  acquire(&log.lock);
-  log.committing = 0;
-  wakeup(&log);
+  run_alone(reset);
   release(&log.lock);
 }
 
@@ -211,12 +222,7 @@ begin_op(void)
       }
       /* Nothing running, so lh is empty: the committed slots are in the
        * way.  Reset the log here; others wait as for a commit. */
-      log.committing = 1;
-      release(&log.lock);
-      reset();
-      acquire(&log.lock);
-      log.committing = 0;
-      wakeup(&log);
+      run_alone(reset);
     } else {
       break;
     }
@@ -272,28 +278,15 @@ commit(void)
 void
 end_op(void)
 {
-  int do_commit = 0;
-
   acquire(&log.lock);
   if (log.outstanding <= 0 || log.committing)
     panic("end_op: no transaction open");
   log.outstanding--;
-  if (log.outstanding == 0) {
-    log.committing = 1;
-    do_commit = 1;
-  } else {
-    /* Our unused reservation may let a waiting begin_op() in. */
-    wakeup(&log);
-  }
+  if (log.outstanding == 0)
+    run_alone(commit); /* the last call of the group commits for all */
+  else
+    wakeup(&log); /* our unused reservation may let a begin_op() in */
   release(&log.lock);
-
-  if (do_commit) {
-    commit();
-    acquire(&log.lock);
-    log.committing = 0;
-    wakeup(&log);
-    release(&log.lock);
-  }
 }
 
 void
