@@ -100,17 +100,33 @@ kernel/kernel: $(KOBJS) kernel/kernel.ld tools/ksyms.sh
 	$(NM) -n $@ | sed '/ [aUw] /d; s/ . / /' > kernel/kernel.sym
 
 # ---------------------------------------------------------------- user
+# A program is one file, user/NAME.c, or a folder of them, user/NAME/*.c;
+# either way it becomes user/_NAME.
 ULIB_SRCS := user/usys.c user/ulib.c user/printf.c user/umalloc.c
-UPROG_SRCS := $(filter-out $(ULIB_SRCS),$(sort $(wildcard user/*.c)))
-UPROGS := $(patsubst user/%.c,user/_%,$(UPROG_SRCS))
+UPROG_FILES := $(filter-out $(ULIB_SRCS),$(sort $(wildcard user/*.c)))
+UPROG_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard user/*/*.c))))
+UPROG_SRCS := $(UPROG_FILES) $(sort $(wildcard user/*/*.c))
+UPROGS := $(patsubst user/%.c,user/_%,$(UPROG_FILES)) \
+  $(patsubst user/%,user/_%,$(UPROG_DIRS))
 ULIB := $(patsubst %,$(B)/%.o,$(ULIB_SRCS))
+UPROG_CLASH := $(filter $(UPROG_FILES:.c=),$(UPROG_DIRS))
+$(if $(UPROG_CLASH),$(error both user/NAME.c and user/NAME/ for $(UPROG_CLASH)))
+UPROG_OBJS := $(patsubst %,$(B)/%.o,$(UPROG_SRCS))
+ULINK = $(LD) -z max-page-size=4096 -T user/user.ld
 
 $(B)/user/%.c.o: user/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -c $< -o $@
 
 user/_%: $(B)/user/%.c.o $(ULIB) user/user.ld
-	$(LD) -z max-page-size=4096 -T user/user.ld -o $@ $< $(ULIB)
+	$(ULINK) -o $@ $< $(ULIB)
+
+# user/_NAME from every object of the folder user/NAME/.
+define UPROG_DIR
+user/_$(notdir $(1)): $(patsubst %,$(B)/%.o,$(wildcard $(1)/*.c)) $(ULIB) user/user.ld
+	$$(ULINK) -o $$@ $$(filter-out $(ULIB) user/user.ld,$$^) $(ULIB)
+endef
+$(foreach d,$(UPROG_DIRS),$(eval $(call UPROG_DIR,$(d))))
 
 # ---------------------------------------------------------------- mkfs
 mkfs/mkfs: mkfs/mkfs.c kernel/fs.h kernel/param.h kernel/stat.h kernel/types.h
@@ -198,7 +214,7 @@ FORCE:
 # Keep every intermediate file (user objects included): no rebuilds.
 .SECONDARY:
 
--include $(KOBJS:.o=.d) $(ULIB:.o=.d) $(patsubst user/_%,$(B)/user/%.c.d,$(UPROGS))
+-include $(KOBJS:.o=.d) $(ULIB:.o=.d) $(UPROG_OBJS:.o=.d)
 
 # ---------------------------------------------------------------- measure
 # make bench: time system calls, switches, fork, exec, files and sbrk in
