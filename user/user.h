@@ -33,11 +33,14 @@ int atoi(const char *);
 int memcmp(const void *, const void *, uint);
 void *memcpy(void *, const void *, uint);
 
-/* printf.c: %d %u %x %p %s %c %%, with l/ll for 64-bit integers. */
+/* printf.c: %d %u %x %p %s %c %%, with l/ll for 64-bit integers;
+ * snprintf returns the length of the whole result, as in C. */
 void fprintf(int, const char *, ...);
 void printf(const char *, ...);
 void vfprintf(int, const char *, __builtin_va_list);
 void vprintf(const char *, __builtin_va_list);
+int snprintf(char *, int, const char *, ...);
+int vsnprintf(char *, int, const char *, __builtin_va_list);
 
 /* umalloc.c */
 void *malloc(uint);
