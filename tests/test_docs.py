@@ -18,7 +18,7 @@ def _read(rel):
 
 
 # Example names the README invents for the reader to create.
-EXAMPLES = ("user/hello.c", "user/_hello", "user/_name", "tests/test_AREA.py")
+EXAMPLES = ("user/hello.c", "user/hello/", "user/_hello", "user/_name", "tests/test_AREA.py")
 
 
 def _sources():

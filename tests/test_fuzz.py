@@ -67,8 +67,8 @@ SUMMARY = re.compile(r"(?m)^utests: (\d+) passed, (\d+) failed$")
 
 @test(timeout=900)
 def sanitize_utests(t):
-    if not os.path.exists(os.path.join(harness.ROOT, "user", "utests.c")):
-        raise harness.Skip("user/utests.c is not there yet")
+    if not os.path.exists(os.path.join(harness.ROOT, "user", "utests")):
+        raise harness.Skip("user/utests/ is not there yet")
     m = t.boot(cpus=3, make_vars=SANITIZE)
     m.wait_prompt(90)
     m.skip_to_end()

@@ -1,0 +1,311 @@
+/*
+ * utests, processes: fork, exit, wait, kill, the process table's limit,
+ * sleep and uptime, and ldx's own process calls (getprocs, freepages).
+ */
+#include "user/utests/utest.h"
+
+static void
+t_fork_wait(void)
+{
+  static const int codes[] = {0, 1, 42, 255, -7, 100000};
+  enum { N = sizeof(codes) / sizeof(codes[0]) };
+  int pids[N], seen[N];
+
+  for (int i = 0; i < N; i++) {
+    pids[i] = xfork();
+    if (pids[i] == 0)
+      exit(codes[i]);
+    if (pids[i] == getpid())
+      fail("fork returned the parent's own pid");
+    seen[i] = 0;
+  }
+  for (int n = 0; n < N; n++) {
+    int st = -12345, w = wait(&st), i = 0;
+    while (i < N && pids[i] != w)
+      i++;
+    if (i == N)
+      fail("wait returned %d, not one of the children", w);
+    if (seen[i]++)
+      fail("wait returned pid %d twice", w);
+    if (st != codes[i])
+      fail("child exited with %d, wait reported %d", codes[i], st);
+  }
+  int pid = xfork();
+  if (pid == 0)
+    exit(getpid());
+  int st = waitfor(pid);
+  if (st != pid)
+    fail("the child's getpid() is %d, fork said %d", st, pid);
+  pid = xfork();
+  if (pid == 0)
+    exit(3);
+  if (wait(0) != pid)
+    fail("wait(0) did not return the child");
+  int w = wait(&st);
+  if (w != -1)
+    fail("wait with no children returned %d", w);
+  if (getpid() <= 0 || getpid() != getpid())
+    fail("getpid is not a stable positive number");
+}
+
+static void
+t_fork_copy(void)
+{
+  static int global = 11;
+  char *heap = xsbrk(2 * PGSIZE);
+  fillpat(heap, 2 * PGSIZE, 1, 0);
+  int local = 22;
+  int p[2];
+  if (pipe(p) < 0)
+    fail("pipe failed");
+  int pid = xfork();
+  if (pid == 0) {
+    if (global != 11 || local != 22 || checkpat(heap, 2 * PGSIZE, 1, 0) >= 0)
+      fail("the child's memory is not a copy of the parent's");
+    global = 1;
+    local = 2;
+    memset(heap, 0, 2 * PGSIZE);
+    /* The child writes through a descriptor it inherited. */
+    xwrite(p[1], "c", 1);
+    exit(0);
+  }
+  expect_status(pid, 0, "child");
+  if (global != 11 || local != 22 || checkpat(heap, 2 * PGSIZE, 1, 0) >= 0)
+    fail("the child's writes changed the parent's memory");
+  char c = 0;
+  if (read(p[0], &c, 1) != 1 || c != 'c')
+    fail("the inherited pipe did not carry the child's byte");
+  close(p[0]);
+  close(p[1]);
+}
+
+static void
+t_wait_badptr(void)
+{
+  char *heapend = alignbrk();
+  int *bad[] = {
+      (int *)KERNBASE,      (int *)(MAXVA - 2),   (int *)(uint64)main,
+      (int *)unmapped(),    (int *)(heapend - 2), (int *)TRAPFRAME,
+      (int *)(USERTOP - 2),
+  };
+  int pid = xfork();
+  if (pid == 0)
+    exit(5);
+  for (uint i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    int w = wait(bad[i]);
+    if (w != -1)
+      fail("wait(%p) returned %d, expected -1", bad[i], w);
+  }
+  int st = waitfor(pid);
+  if (st != 5)
+    fail("after the bad waits the child's status is %d, expected 5", st);
+}
+
+static void
+t_exit_orphan(void)
+{
+  int p[2];
+  if (pipe(p) < 0)
+    fail("pipe failed");
+  int pid = xfork();
+  if (pid == 0) {
+    if (xfork() == 0) {
+      /* The grandchild outlives its parent: it is re-parented to init. */
+      sleep(3);
+      xwrite(p[1], "g", 1);
+      exit(0);
+    }
+    exit(9);
+  }
+  close(p[1]);
+  int st = waitfor(pid);
+  if (st != 9)
+    fail("child status %d, expected 9", st);
+  int w = wait(0);
+  if (w != -1)
+    fail("wait returned %d: a grandchild is not our child", w);
+  char c = 0;
+  if (read(p[0], &c, 1) != 1 || c != 'g')
+    fail("the orphaned grandchild did not run on");
+  close(p[0]);
+}
+
+static void
+t_kill(void)
+{
+  static const int bad[] = {-1, 0, 1000000, -100000};
+  for (uint i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+    if (kill(bad[i]) != -1)
+      fail("kill(%d) did not return -1", bad[i]);
+
+  /* A process computing in user space. */
+  int pid = xfork();
+  if (pid == 0)
+    spin();
+  sleep(1);
+  if (kill(pid) != 0)
+    fail("kill of a running child failed");
+  if (waitfor(pid) != -1)
+    fail("a killed spinning child did not exit with -1");
+
+  /* A process asleep in sleep(). */
+  pid = xfork();
+  if (pid == 0) {
+    sleep(100000);
+    exit(0);
+  }
+  sleep(1);
+  int t0 = uptime();
+  if (kill(pid) != 0)
+    fail("kill of a sleeping child failed");
+  if (waitfor(pid) != -1)
+    fail("a killed sleeping child did not exit with -1");
+  if (uptime() - t0 > 3 * TICKS_PER_SEC)
+    fail("a killed sleeper took %d ticks to die", uptime() - t0);
+
+  /* A process blocked reading an empty pipe. */
+  int p[2];
+  if (pipe(p) < 0)
+    fail("pipe failed");
+  pid = xfork();
+  if (pid == 0) {
+    char c;
+    close(p[1]);
+    read(p[0], &c, 1);
+    exit(0);
+  }
+  sleep(1);
+  kill(pid);
+  if (waitfor(pid) != -1)
+    fail("a killed pipe reader did not exit with -1");
+
+  /* A process blocked in wait() for its own sleeping child. */
+  pid = xfork();
+  if (pid == 0) {
+    int g = xfork();
+    if (g == 0) {
+      char c;
+      close(p[1]);
+      read(p[0], &c, 1); /* until the test closes the pipe */
+      exit(0);
+    }
+    wait(0);
+    exit(0);
+  }
+  sleep(1);
+  kill(pid);
+  if (waitfor(pid) != -1)
+    fail("a killed waiting child did not exit with -1");
+  close(p[1]); /* lets the grandchild finish */
+  close(p[0]);
+}
+
+static void
+t_nproc(void)
+{
+  int counts[2];
+  for (int round = 0; round < 2; round++) {
+    int p[2];
+    if (pipe(p) < 0)
+      fail("pipe failed");
+    int n = 0;
+    for (;;) {
+      int pid = fork();
+      if (pid < 0)
+        break;
+      if (pid == 0) {
+        char c;
+        close(p[1]);
+        read(p[0], &c, 1); /* until the parent closes the pipe */
+        exit(0);
+      }
+      if (++n > NPROC)
+        fail("fork succeeded %d times, more than NPROC", n);
+    }
+    close(p[1]);
+    close(p[0]);
+    for (int i = 0; i < n; i++) {
+      int st = -12345;
+      if (wait(&st) < 0)
+        fail("wait failed after %d of %d children", i, n);
+      if (st != 0)
+        fail("a child exited with %d", st);
+    }
+    if (wait(0) != -1)
+      fail("children left over");
+    if (n < NPROC - 8)
+      fail("fork failed after only %d children (NPROC %d)", n, NPROC);
+    counts[round] = n;
+    int pid = xfork();
+    if (pid == 0)
+      exit(0);
+    expect_status(pid, 0, "fork after the table was full");
+  }
+  if (counts[0] != counts[1])
+    fail("first %d forks, then %d: process slots were lost", counts[0],
+         counts[1]);
+}
+
+static void
+t_sleep_uptime(void)
+{
+  int t0 = uptime();
+  if (sleep(5) != 0)
+    fail("sleep(5) did not return 0");
+  int t1 = uptime();
+  if (t1 - t0 < 5)
+    fail("sleep(5) returned after %d ticks", t1 - t0);
+  if (t1 - t0 > 5 + 5 * TICKS_PER_SEC)
+    fail("sleep(5) took %d ticks", t1 - t0);
+  if (sleep(0) != 0)
+    fail("sleep(0) did not return 0");
+  t0 = uptime();
+  sleep(-5);
+  if (uptime() - t0 > TICKS_PER_SEC)
+    fail("sleep(-5) slept %d ticks", uptime() - t0);
+}
+
+static void
+t_getprocs(void)
+{
+  static struct procinfo info[NPROC];
+  int n = getprocs(info, NPROC);
+  if (n < 3 || n > NPROC)
+    fail("getprocs returned %d", n);
+  int me = -1;
+  for (int i = 0; i < n; i++)
+    if (info[i].pid == getpid())
+      me = i;
+  if (me < 0)
+    fail("getprocs does not list the caller");
+  if (info[me].state != RUNNING || strcmp(info[me].name, "utests") != 0)
+    fail("getprocs says the caller is '%s' in state %d", info[me].name,
+         info[me].state);
+  if (getprocs(info, 1) != 1)
+    fail("getprocs(buf, 1) did not return 1");
+  if (getprocs((struct procinfo *)KERNBASE, NPROC) != -1)
+    fail("getprocs(KERNBASE) did not return -1");
+  if (getprocs(info, -1) != -1)
+    fail("getprocs(buf, -1) did not return -1");
+  /* The other ldx extensions that can run inside a test. */
+  if (freepages() <= 0)
+    fail("freepages returned %d", freepages());
+  if (trace(0) != 0)
+    fail("trace(0) did not return 0");
+  if (evlog((struct event *)info, 0) != 0)
+    fail("evlog(buf, 0) did not return 0");
+  if (evlog((struct event *)info, -1) != -1)
+    fail("evlog(buf, -1) did not return -1");
+}
+
+const struct utest utests_proc[] = {
+    {t_fork_wait, "fork_wait", 1, 30},
+    {t_fork_copy, "fork_copy", 1, 30},
+    {t_wait_badptr, "wait_badptr", 1, 30},
+    {t_exit_orphan, "exit_orphan", 1, 30},
+    {t_kill, "kill", 1, 60},
+    {t_nproc, "nproc", 1, 60},
+    {t_sleep_uptime, "sleep_uptime", 1, 30},
+    {t_getprocs, "ldx_calls", 1, 30},
+    {0, 0, 0, 0},
+};
