@@ -1,4 +1,6 @@
-"""Processes and system calls, driven from the shell.
+"""Processes and system calls, driven from the shell: lde's demonstrations
+of limited direct execution (the in-guest suite, user/utests/, tests the
+same guarantees in depth), preemption, and a crash while writing.
 
 User programs these tests rely on (user/lde.c, user/spin.c, user/writefile.c,
 user/checkfile.c):
@@ -7,7 +9,7 @@ user/checkfile.c):
   lde badsys     makes an unknown system call: prints "badsys: returned -1",
                  the kernel logs "unknown system call"
   lde badptr     write() from a bad pointer: prints "badptr: write returned -1"
-  lde forkwait   fork/exit/wait round trips: prints "forkwait: ok"
+  lde kread ...  the other demonstrations the kernel must kill (KILLED)
   spin           loops forever
   writefile F N  writes a file of N units with a checkable pattern, then
                  prints "writefile: done"
@@ -15,6 +17,7 @@ user/checkfile.c):
                  with CORRUPT
 """
 
+import re
 import time
 
 from harness import check, test
@@ -55,11 +58,30 @@ def lde_badptr(t):
           "expected 'badptr: write returned -1' in %r" % out)
 
 
+# Each demonstration the kernel must kill, and the cause it must name.
+KILLED = {
+    "kread": "load page fault",
+    "kwrite": "store page fault",
+    "trampoline": "load page fault",
+    "maxva": "load page fault",
+    "guard": "store page fault",
+    "stack": "store page fault",
+    "textwrite": "store page fault",
+}
+
+
 @test(quick=True)
-def lde_forkwait(t):
+def lde_killed(t):
+    """Every killing demonstration ends in the kernel's line for that
+    process with the right cause, and never in lde's own FAIL line."""
     m = shell(t)
-    out = m.run("lde forkwait", 60)
-    check("forkwait: ok" in out, "expected 'forkwait: ok' in %r" % out)
+    for demo, cause in KILLED.items():
+        start = m.mark()
+        m.run("lde " + demo, 20)
+        out = m.output[start:]
+        check("FAIL" not in out, "lde %s survived: %r" % (demo, out))
+        check(re.search(r"pid \d+ \(lde\): %s" % cause, out),
+              "lde %s: no '%s' kill line in %r" % (demo, cause, out))
 
 
 @test(quick=True, alone=True)

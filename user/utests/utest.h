@@ -51,6 +51,7 @@ extern const struct utest utests_fd[];
 extern const struct utest utests_file[];
 extern const struct utest utests_disk[];
 extern const struct utest utests_pipe[];
+extern const struct utest utests_ulib[];
 
 /* run.c: the runner. */
 int utest_run(const struct utest *t); /* run one test, print its line */
