@@ -6,6 +6,8 @@
 #   make test       every test; ends with "N passed, N failed"
 #   make test-quick the fast subset, for the edit loop
 #   make grade      run every grader in the tree and print the score
+#   make grade LAB=util   grade course lab labs/util/ (make qemu LAB=util)
+#   make handout    a tarball of the tree without the labs' solutions
 #   make clean      leave the tree as cloned
 #
 # Missing tools (cross compiler, QEMU, OpenSBI, Python) are installed from
@@ -18,6 +20,11 @@ QUANTUM_MS ?= 10
 PREEMPT ?= 1
 # Extra kernel command line (the device tree's bootargs), e.g. test=panic.
 BOOTARGS ?=
+# LAB=NAME: put course lab labs/NAME/'s test programs and files in fs.img.
+LAB ?=
+# SCHED=NAME: boot with sched=NAME on the command line (the sched lab's
+# scheduling policy, e.g. lottery or mlfq).
+SCHED ?=
 # SANITIZE=1: undefined-behaviour traps, stack canaries, use-after-free
 # checks on allocation, lock-order checking.  Built into build-san/.
 SANITIZE ?= 0
@@ -142,8 +149,41 @@ $(B)/fsroot/_%: user/_%
 	@mkdir -p $(dir $@)
 	$(OBJCOPY) --strip-debug $< $@
 
-fs.img: mkfs/mkfs README.md $(FSPROGS)
-	mkfs/mkfs $@ README.md $(FSPROGS)
+# ---------------------------------------------------------------- labs
+# With LAB=NAME the image also gets the lab's own programs
+# (labs/NAME/user/*.c, built like user programs) and data files
+# (labs/NAME/files/*).  The lab's name is kept in a stamp file so that
+# switching labs rebuilds the image.
+LABDIR := $(if $(LAB),$(wildcard labs/$(LAB)))
+LAB_SRCS := $(if $(LABDIR),$(sort $(wildcard $(LABDIR)/user/*.c)))
+LAB_PROGS := $(patsubst $(LABDIR)/user/%.c,$(B)/$(LABDIR)/_%,$(LAB_SRCS))
+LAB_FSPROGS := $(patsubst $(B)/$(LABDIR)/_%,$(B)/$(LABDIR)/fsroot/_%,$(LAB_PROGS))
+LAB_FILES := $(if $(LABDIR),$(sort $(wildcard $(LABDIR)/files/*)))
+
+$(B)/labs/%.c.o: labs/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) -c $< -o $@
+
+ifneq ($(LABDIR),)
+$(B)/$(LABDIR)/_%: $(B)/$(LABDIR)/user/%.c.o $(ULIB) user/user.ld
+	$(ULINK) -o $@ $< $(ULIB)
+
+$(B)/$(LABDIR)/fsroot/_%: $(B)/$(LABDIR)/_%
+	@mkdir -p $(dir $@)
+	$(OBJCOPY) --strip-debug $< $@
+endif
+
+$(B)/labname: FORCE
+	@mkdir -p $(B)
+	@echo '$(LABDIR)' | cmp -s - $@ || echo '$(LABDIR)' > $@
+
+fs.img: mkfs/mkfs README.md $(FSPROGS) $(LAB_FSPROGS) $(LAB_FILES) $(B)/labname
+	mkfs/mkfs $@ README.md $(FSPROGS) $(LAB_FSPROGS) $(LAB_FILES)
+
+# make handout: the tree as a student starts it, without any lab's
+# solution.patch (committed files only), as ldx-handout.tar.gz.
+handout:
+	@tools/handout ldx-handout.tar.gz
 
 # For clangd and other editor tools.
 compile_commands.json: FORCE
@@ -158,8 +198,9 @@ QEMUOPTS = -machine virt -bios $(OPENSBI) -kernel kernel/kernel \
   -global virtio-mmio.force-legacy=false \
   -drive file=fs.img,if=none,format=raw,id=x0 \
   -device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0
-ifneq ($(BOOTARGS),)
-QEMUOPTS += -append "$(BOOTARGS)"
+KARGS = $(strip $(BOOTARGS) $(if $(SCHED),sched=$(SCHED)))
+ifneq ($(KARGS),)
+QEMUOPTS += -append "$(KARGS)"
 endif
 
 deps:
@@ -195,8 +236,15 @@ test: deps
 test-quick: deps
 	@$(PYTHON) tests/run.py --quick
 
+# make grade LAB=NAME grades one course lab (labs/NAME/grade.py, which
+# takes GRADEFLAGS such as --json result.json); plain make grade runs
+# ldx's own graders (tests/grade.py).
 grade: deps
-	@$(PYTHON) tests/grade.py
+	@if [ -n "$(LAB)" ] && [ -d labs/$(LAB) ]; then \
+	  $(PYTHON) labs/$(LAB)/grade.py $(GRADEFLAGS); \
+	else \
+	  $(PYTHON) tests/grade.py; \
+	fi
 
 fmt-check:
 	@tools/fmt-check
@@ -205,16 +253,17 @@ fmt-check:
 clean:
 	rm -rf build build-san kernel/kernel kernel/kernel.asm kernel/kernel.sym \
 	  user/_* mkfs/mkfs mkfs/fsck mkfs/*.d fs.img .gdbinit tests/__pycache__ \
-	  tests/out compile_commands.json
+	  tests/out compile_commands.json ldx-handout.tar.gz
 
 FORCE:
 .PHONY: all deps qemu qemu-nox qemu-gdb print-gdbport print-qemu test \
-  test-quick grade fmt-check clean FORCE
+  test-quick grade handout fmt-check clean FORCE
 .PRECIOUS: $(B)/%.c.o $(B)/%.S.o
 # Keep every intermediate file (user objects included): no rebuilds.
 .SECONDARY:
 
 -include $(KOBJS:.o=.d) $(ULIB:.o=.d) $(UPROG_OBJS:.o=.d)
+-include $(patsubst %.c,$(B)/%.c.d,$(LAB_SRCS))
 
 # ---------------------------------------------------------------- measure
 # make bench: time system calls, switches, fork, exec, files and sbrk in

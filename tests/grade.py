@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Run every grader in the tree and print the score (make grade).
 
-Graders are found in tests/graders/*.py, labs/*/grade.py and any file named
-grade-*.py in the tree.  Each runs as its own Python process (with tests/ on
-PYTHONPATH, so `import harness` works) and must end its output with a line
-"Points: N/M"; tests/harness.py's Grader does that.  ldx's own quick test
+Graders are found in tests/graders/*.py and any file named grade-*.py in
+the tree outside labs/ (a course lab's grader, labs/NAME/grade.py, grades a
+student's work and runs by itself: make grade LAB=NAME).  Each runs as its
+own Python process (with tests/ on PYTHONPATH, so `import harness` works)
+and must end its output with a line "Score: N/M" (or the older
+"Points: N/M"); tests/harness.py's Grader does that.  ldx's own quick test
 suite counts as one more grader, worth one point per test passed.
 
 usage: tests/grade.py [--no-suite] [PATTERN]
@@ -26,12 +28,11 @@ import threading
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 GRADER_TIMEOUT = 1800
-SKIP_DIRS = {".git", "build", "out", "__pycache__", "node_modules"}
+SKIP_DIRS = {".git", "build", "out", "__pycache__", "node_modules", "labs"}
 
 
 def find_graders():
     found = set(glob.glob(os.path.join(HERE, "graders", "*.py")))
-    found |= set(glob.glob(os.path.join(ROOT, "labs", "*", "grade.py")))
     for d, dirs, files in os.walk(ROOT):
         dirs[:] = [x for x in dirs
                    if x not in SKIP_DIRS and not x.startswith("build")]
@@ -79,10 +80,10 @@ def run_capture(argv, timeout):
 def score_grader(path):
     lines, rc = run_capture([sys.executable, path], GRADER_TIMEOUT)
     for line in reversed(lines):
-        m = re.match(r"\s*Points:\s*(\d+)\s*/\s*(\d+)\s*$", line)
+        m = re.match(r"\s*(?:Score|Points):\s*(\d+)\s*/\s*(\d+)\s*$", line)
         if m:
             return int(m.group(1)), int(m.group(2)), None
-    return 0, 0, "no 'Points: N/M' line (exit status %d)" % rc
+    return 0, 0, "no 'Score: N/M' line (exit status %d)" % rc
 
 
 def score_suite():

@@ -51,6 +51,7 @@ import shlex
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 
@@ -637,47 +638,99 @@ def check(cond, reason):
 
 # ---------------------------------------------------------------- graders
 
+def check_output(text, regex, what, flags=re.M):
+    """Fail unless regex matches somewhere in text: the message says what
+    was expected and shows what was seen.  Returns the match."""
+    m = re.search(regex, text, flags)
+    if not m:
+        raise TestFailure("%s\nexpected: a line matching %r\nseen:\n%s"
+                          % (what, regex, _indent(tail(text, 15)) or "  (nothing)"))
+    return m
+
+
+def check_equal(seen, expected, what):
+    """Fail unless seen == expected, showing both."""
+    if seen == expected:
+        return
+    if isinstance(seen, list) and isinstance(expected, list) and \
+            len(expected) > 4:
+        i = next((i for i, (a, b) in enumerate(zip(seen, expected)) if a != b),
+                 min(len(seen), len(expected)))
+        at = lambda l: repr(l[i]) if i < len(l) else "(nothing more)"
+        raise TestFailure("%s\nexpected %d lines, seen %d; first difference at "
+                          "line %d:\nexpected: %s\nseen:     %s"
+                          % (what, len(expected), len(seen), i + 1,
+                             at(expected), at(seen)))
+    raise TestFailure("%s\nexpected: %r\nseen:     %r" % (what, expected, seen))
+
+
+def _indent(text):
+    return "\n".join("  " + l for l in text.splitlines())
+
+
 class Grader:
     """A lab grader: named parts, each worth points.
 
-        g = Grader("hello lab")
+        g = Grader("util", lab="util")   # lab: build with LAB=util
 
-        @g.part("prints hello", points=5)
+        @g.part("pingpong", points=5)
         def _(m):                 # m: a Machine booted for this part
             m.wait_prompt()
-            out = m.run("hello")
-            if "hello, ldx" not in out:
-                raise TestFailure("wrong output: %r" % out)
+            out = m.run("pingpong")
+            check_output(out, r"^\d+: received ping$", "pingpong's child")
 
         g.main()                  # boots, runs, prints, exits
 
     Each part gets a fresh machine (boot options per part: cpus, bootargs,
     make_vars, timeout).  A part earns its points when its function returns
-    and none when it raises.  The output ends with "Points: N/M", which
-    tests/grade.py reads.
+    and none when it raises.  Output: one line per part, "name: OK (1.2s)"
+    or "name: FAIL (1.2s)" followed by indented lines saying what was
+    expected, what was seen and where the console log of that run is kept
+    (tests/out/grade-LAB-PART.log); then "Score: N/M".  The exit status is
+    0 only for a full score.
+
+    Command line of a grader script (Grader.main):
+        --json FILE   also write the result in Gradescope's autograder
+                      format (results.json: "score", "tests" with "name",
+                      "score", "max_score", "status", "output")
+        -k PATTERN    run only the parts whose name matches
+        --list        list the parts and their points
+    task=False marks a part that is not the student's task (say, "the
+    kernel's own tests still pass"): the two-way check in tests/test_labs.py
+    does not require it to fail on the tree as shipped.
     """
 
-    def __init__(self, title):
+    def __init__(self, title, lab=None):
         self.title = title
+        self.lab = lab
         self.parts = []
+        self.results = []
 
     def part(self, name, points, cpus=1, bootargs="", make_vars=None,
-             timeout=120, boot_machine=True):
+             timeout=60, boot_machine=True, task=True):
         def deco(fn):
+            mv = dict(make_vars or {})
+            if self.lab:
+                mv.setdefault("LAB", self.lab)
             self.parts.append(dict(name=name, points=points, fn=fn, cpus=cpus,
-                                   bootargs=bootargs, make_vars=make_vars,
-                                   timeout=timeout, boot=boot_machine))
+                                   bootargs=bootargs, make_vars=mv or None,
+                                   timeout=timeout, boot=boot_machine,
+                                   task=task))
             return fn
         return deco
 
-    def run(self):
-        """Run every part; return (points earned, points possible)."""
+    def run(self, only=None):
+        """Run every part (or those matching regex `only`); return (points
+        earned, points possible).  Per-part results are in self.results."""
         got = total = 0
         print("== %s" % self.title, flush=True)
         for p in self.parts:
+            if only and not re.search(only, p["name"]):
+                continue
             total += p["points"]
             t0 = time.monotonic()
             m = None
+            ok, detail = True, ""
             try:
                 if p["boot"]:
                     m = boot("grade-" + self.title + "-" + p["name"],
@@ -687,22 +740,58 @@ class Grader:
                     p["fn"](m)
                 else:
                     p["fn"]()
-                got += p["points"]
-                print("  %s: OK (%d/%d) (%.1fs)" % (p["name"], p["points"],
-                      p["points"], time.monotonic() - t0), flush=True)
-            except Exception as e:
-                first, _, rest = str(e).partition("\n")
-                print("  %s: FAIL (0/%d): %s" % (p["name"], p["points"], first),
-                      flush=True)
-                for line in rest.splitlines():
-                    print("    | " + line)
+            except Exception as e:  # any failure costs this part only
+                ok = False
+                detail = str(e) if isinstance(e, TestFailure) else \
+                    "%s: %s" % (type(e).__name__, e)
+                if m is not None and "console (" not in detail:
+                    detail += "\nconsole log: %s" % os.path.relpath(m.log_path, ROOT)
             finally:
                 if m is not None:
                     m.kill()
+            secs = time.monotonic() - t0
+            score = p["points"] if ok else 0
+            got += score
+            print("%s: %s (%.1fs)" % (p["name"], "OK" if ok else "FAIL", secs),
+                  flush=True)
+            for line in detail.splitlines():
+                print("    " + line)
+            sys.stdout.flush()
+            self.results.append(dict(name=p["name"], score=score,
+                                     max_score=p["points"],
+                                     status="passed" if ok else "failed",
+                                     output=detail, task=p["task"],
+                                     seconds=round(secs, 1)))
         return got, total
 
-    def main(self):
+    def write_json(self, path, got, total):
+        """The results in Gradescope's autograder format."""
+        import json
+        tests = [dict(name=r["name"], score=r["score"],
+                      max_score=r["max_score"], status=r["status"],
+                      output=r["output"],
+                      extra_data=dict(task=r["task"], seconds=r["seconds"]))
+                 for r in self.results]
+        doc = dict(score=got, max_score=total, tests=tests)
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(doc, f, indent=2)
+            f.write("\n")
+
+    def main(self, argv=None):
+        import argparse
+        ap = argparse.ArgumentParser(description="grader: " + self.title)
+        ap.add_argument("--json", metavar="FILE",
+                        help="write Gradescope results.json to FILE")
+        ap.add_argument("-k", metavar="PATTERN", help="only matching parts")
+        ap.add_argument("--list", action="store_true", help="list the parts")
+        args = ap.parse_args(argv)
+        if args.list:
+            for p in self.parts:
+                print("%s (%d points)" % (p["name"], p["points"]))
+            raise SystemExit(0)
         install_signal_handlers()
-        got, total = self.run()
-        print("Points: %d/%d" % (got, total), flush=True)
+        got, total = self.run(args.k)
+        print("Score: %d/%d" % (got, total), flush=True)
+        if args.json:
+            self.write_json(args.json, got, total)
         raise SystemExit(0 if got == total else 1)

@@ -1,0 +1,142 @@
+"""The course labs' graders, tested both ways (labs/*/grade.py).
+
+For every lab with a grader and a reference solution:
+  lab_NAME_shipped  on this tree (the student's start) the grader scores
+                    less than full and every part that is the student's
+                    task fails: a grader that cannot fail is a defect;
+  lab_NAME_solved   in a scratch copy of the tree (tests/out/lab-NAME/)
+                    with labs/NAME/solution.patch applied, the grader
+                    scores full marks and the kernel-facing part of ldx's
+                    quick suite still passes there (SUITE below: boot, the
+                    in-guest utests -q, the limited-direct-execution
+                    demonstrations, preemption, the event log and trace;
+                    not lint, format, docs or fsck, which a lab's solution
+                    does not touch and which cost most of the time).
+"""
+
+import glob
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+
+from harness import ROOT, OUT, TestFailure, check, test, tail
+
+LABS = sorted(os.path.basename(os.path.dirname(p))
+              for p in glob.glob(os.path.join(ROOT, "labs", "*", "grade.py")))
+SUITE = r"^(boot|guest|lde|preempt|timeline|trace)/"
+GRADE_TIMEOUT = 240
+SUITE_TIMEOUT = 300
+
+
+def run(argv, cwd, timeout):
+    """Run argv in cwd (killing its whole process group on a timeout);
+    return (exit status, output)."""
+    env = dict(os.environ)
+    for k in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"):
+        env.pop(k, None)
+    p = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         start_new_session=True)
+    try:
+        out, _ = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        out, _ = p.communicate()
+        raise TestFailure("%s timed out after %ds\n%s"
+                          % (" ".join(argv), timeout,
+                             tail(out.decode("utf-8", "replace"))))
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+    return p.returncode, out.decode("utf-8", "replace")
+
+
+def grade(tree, lab, tag):
+    """Run lab's grader in tree; return its JSON result and output."""
+    js = os.path.join(OUT, "lab-%s-%s.json" % (lab, tag))
+    if os.path.exists(js):
+        os.unlink(js)
+    rc, out = run([sys.executable, os.path.join("labs", lab, "grade.py"),
+                   "--json", js], tree, GRADE_TIMEOUT)
+    with open(os.path.join(OUT, "lab-%s-%s.out" % (lab, tag)), "w") as f:
+        f.write(out)
+    if not os.path.exists(js):
+        raise TestFailure("the %s grader wrote no JSON (exit %d)\n%s"
+                          % (lab, rc, tail(out)))
+    with open(js) as f:
+        res = json.load(f)
+    check((rc == 0) == (res["score"] == res["max_score"]),
+          "the %s grader's exit status %d does not match its score %d/%d"
+          % (lab, rc, res["score"], res["max_score"]))
+    return res, out
+
+
+def scratch_tree(lab):
+    """A copy of the tree's sources (committed and new files, not build
+    output) in tests/out/lab-LAB/, with the lab's solution applied."""
+    dst = os.path.join(OUT, "lab-" + lab)
+    shutil.rmtree(dst, ignore_errors=True)
+    files = subprocess.run(["git", "ls-files", "-z", "-c", "-o",
+                            "--exclude-standard"], cwd=ROOT, check=True,
+                           stdout=subprocess.PIPE).stdout.decode().split("\0")
+    for f in files:
+        src = os.path.join(ROOT, f)
+        if not f or not os.path.isfile(src):
+            continue  # deleted but not yet committed
+        os.makedirs(os.path.dirname(os.path.join(dst, f)), exist_ok=True)
+        shutil.copy2(src, os.path.join(dst, f))
+    patch = os.path.join(ROOT, "labs", lab, "solution.patch")
+    r = subprocess.run(["git", "apply", "--whitespace=nowarn", patch],
+                       cwd=dst, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if r.returncode != 0:
+        raise TestFailure("labs/%s/solution.patch does not apply to this "
+                          "tree:\n%s" % (lab, r.stdout.decode("utf-8", "replace")))
+    return dst
+
+
+def shipped(t, lab):
+    res, out = grade(ROOT, lab, "shipped")
+    check(res["score"] < res["max_score"],
+          "the %s grader gives full marks to the tree as shipped\n%s"
+          % (lab, tail(out)))
+    passed = [x["name"] for x in res["tests"]
+              if x["extra_data"].get("task", True) and x["score"] > 0]
+    check(not passed, "on the tree as shipped these %s parts pass, so they "
+          "test nothing the student does: %s" % (lab, ", ".join(passed)))
+
+
+def solved(t, lab):
+    tree = scratch_tree(lab)
+    res, out = grade(tree, lab, "solved")
+    check(res["score"] == res["max_score"],
+          "with its solution the %s grader scores %d/%d:\n%s"
+          % (lab, res["score"], res["max_score"], tail(out, 60)))
+    rc, out = run([sys.executable, "tests/run.py", "-k", SUITE], tree,
+                  SUITE_TIMEOUT)
+    with open(os.path.join(OUT, "lab-%s-suite.out" % lab), "w") as f:
+        f.write(out)
+    fails = [l for l in out.splitlines() if l.startswith("FAIL")]
+    check(rc == 0, "with the %s solution applied ldx's tests fail:\n%s"
+          % (lab, "\n".join(fails[:20]) or tail(out)))
+
+
+def _register(lab):
+    has_patch = os.path.exists(os.path.join(ROOT, "labs", lab,
+                                            "solution.patch"))
+    test(name="lab_%s_shipped" % lab, timeout=GRADE_TIMEOUT + 30)(
+        lambda t: shipped(t, lab))
+    if has_patch:
+        test(name="lab_%s_solved" % lab,
+             timeout=GRADE_TIMEOUT + SUITE_TIMEOUT + 60)(
+            lambda t: solved(t, lab))
+    else:
+        def missing(t):
+            raise TestFailure("labs/%s has no solution.patch" % lab)
+        test(name="lab_%s_solved" % lab)(missing)
+
+
+for _lab in LABS:
+    _register(_lab)
