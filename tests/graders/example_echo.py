@@ -10,8 +10,9 @@ user/hello.c, which prints hello, ldx", the one part would read:
         out = m.run("hello")
         check("hello, ldx" in out, "hello printed %r" % out)
 
-Graders live in tests/graders/*.py, or as labs/<lab>/grade.py or any
-grade-*.py in the tree; `make grade` runs them all and adds up the points.
+Graders live in tests/graders/*.py or any grade-*.py in the tree; `make
+grade` runs them all and adds up the points.  A course lab's grader is
+labs/<lab>/grade.py, run by `make grade LAB=<lab>` (labs/README.md).
 Each part gets a freshly booted machine with a private copy of fs.img (see
 Grader in tests/harness.py for the options: cpus, bootargs, make_vars,
 timeout).  A part earns its points if its function returns; any exception
