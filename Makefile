@@ -25,6 +25,11 @@ LAB ?=
 # SCHED=NAME: boot with sched=NAME on the command line (the sched lab's
 # scheduling policy, e.g. lottery or mlfq).
 SCHED ?=
+# ICOUNT=1: QEMU runs in its deterministic mode (-icount shift=0): guest
+# time advances one nanosecond per instruction, so the time CSR counts
+# instructions / 100 and instret counts them exactly, whatever the host's
+# load.  For measurements (make bench ICOUNT=1); slower than plain QEMU.
+ICOUNT ?= 0
 # SANITIZE=1: undefined-behaviour traps, stack canaries, use-after-free
 # checks on allocation, lock-order checking.  Built into build-san/.
 SANITIZE ?= 0
@@ -202,6 +207,9 @@ KARGS = $(strip $(BOOTARGS) $(if $(SCHED),sched=$(SCHED)))
 ifneq ($(KARGS),)
 QEMUOPTS += -append "$(KARGS)"
 endif
+ifeq ($(ICOUNT),1)
+QEMUOPTS += -icount shift=0,align=off
+endif
 
 deps:
 	@tools/ensure-deps
@@ -269,7 +277,7 @@ FORCE:
 # make bench: time system calls, switches, fork, exec, files and sbrk in
 # the guest (user/bench.c), compare with xv6; writes bench-results.json.
 bench: deps
-	@$(PYTHON) tests/bench.py
+	@$(PYTHON) tests/bench.py $(if $(filter 1,$(ICOUNT)),--icount)
 
 # make timeline: run a small workload on two harts and draw the kernel's
 # event log as timeline.svg (tools/timeline.py).

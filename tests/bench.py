@@ -1,32 +1,40 @@
 #!/usr/bin/env python3
 """Measure ldx's limited-direct-execution costs: `make bench`.
 
-    python3 tests/bench.py [--cpus N] [--rounds R] [--only NAME ...]
-                           [--out FILE.json] [--csv FILE.csv]
+    python3 tests/bench.py [--icount] [--cpus N] [--rounds R] [--only NAME ...]
+                           [--boots B] [--out FILE.json] [--csv FILE.csv]
                            [--compare OLD.json] [--bootargs ARGS]
                            [--make-var NAME=VALUE ...]
 
 Boots ldx through tests/harness.py (CPUS=1 by default, so nothing runs
 beside the benchmark), runs user/bench.c in the guest, which times each
-workload with the time CSR, and prints a table: ldx's time per operation,
-xv6-riscv's reference figure on the same QEMU
-(../shared/reference/platform.md), the ratio, and whether ldx meets the
-project's target for it.  The figures go to bench-results.json (and
-bench-results.csv); --compare OLD.json adds a column with an earlier run's
-figure and the change, so two runs or two commits can be compared.
+workload with the time CSR, and prints a table against xv6-riscv's
+reference figures (XV6 below, from ../shared/reference/platform.md).
 
-Each benchmark runs ROUNDS timed rounds of at least 100 ms (user/bench.c);
-the table shows the median round's time per operation (the figure compared
-with xv6 and the targets), the mean over all rounds and the best round.  On
-a busy host the mean includes every moment QEMU waited for a host CPU, so
-the median is the one to trust; run on a quiet machine for the best
-figures.
+Two modes:
 
-The xv6 figures were measured from the host as wall time per command, so
-they are for orientation: they include no shell overhead here, since ldx
-is measured from inside the guest.  The file workloads are compared as a
-whole: 100 files created, written (4 KiB), read and deleted, plus one
-200 KiB file written and read back, against xv6's ~6 s for the same.
+  plain (make bench): QEMU as `make qemu` runs it.  Absolute times move
+    with the host, so the guest also times the calibration loop (pure user
+    code, which runs at the same speed under any kernel) before and after
+    every benchmark, and each figure is also given in loop iterations: its
+    median time divided by the time of one iteration, measured moments
+    around it in the same boot.  Iterations carry from host to host; the
+    ratios to xv6 and the targets are in iterations.  Boot to the first
+    prompt is host wall time (median of --boots boots), converted to
+    iterations with the first calibration.
+
+  deterministic (make bench ICOUNT=1, --icount): QEMU runs with -icount
+    shift=0,align=off, guest time is instruction count, and the guest's
+    instret counter counts every instruction executed.  The figures are
+    instructions per operation and repeat exactly from run to run, whatever
+    the host's load; they are compared with xv6's instruction counts.
+    Boot is the instructions from reset to the start of the bench program.
+
+Each benchmark runs ROUNDS timed rounds of at least 100 ms of guest time
+(user/bench.c); the table shows the median round (the figure compared),
+and in plain mode also the best round.  The figures go to
+bench-results.json (and bench-results.csv); --compare OLD.json adds a
+column with an earlier run's figure and the change.
 
 Exit status: 0 when every benchmark ran (targets missed are reported, not
 failed), 1 when a benchmark failed or the guest misbehaved.
@@ -37,7 +45,9 @@ import csv
 import datetime
 import json
 import os
+import platform
 import re
+import statistics
 import subprocess
 import sys
 import time
@@ -48,24 +58,50 @@ sys.path.insert(0, HERE)
 import harness  # noqa: E402
 
 ROOT = harness.ROOT
-NFILES = 100  # files per round of the "files" benchmark (user/bench.c)
+NFILES = 100     # files per round of the "files" benchmark (user/bench.c)
+LOOPCHUNK = 1000  # calibration-loop iterations per "loop" op (user/bench.c)
 
-# name -> (what it measures, xv6 figure in us, target fraction of xv6)
-# The file workloads are compared together, as the row "files+bigfile".
+# xv6-riscv's reference figures: THE table (platform.md, "Reference
+# figures").  iters: cost in calibration-loop iterations, plain QEMU, -smp 1;
+# insns: instructions under -icount shift=0.  Boot to the first prompt was
+# measured as host time only (0.5-0.7 s, at 1.4-1.6 ns per iteration):
+# 0.6 s / 1.5 ns = 400 million iterations.
+XV6 = {
+    "getpid": dict(iters=19000, insns=1100),
+    "pipe": dict(iters=400000, insns=96000),
+    "fork": dict(iters=600000, insns=480000),
+    "exec": dict(iters=2100000),
+    "files+bigfile": dict(iters=6.0e9),
+    "sbrk": dict(iters=1.0e8),
+    "boot": dict(iters=0.6 / 1.5e-9),
+}
+
+# The project's targets: ratio to xv6 in iterations (plain mode) and
+# instructions per operation (deterministic mode).
+TARGET_RATIO = {"getpid": 0.08, "pipe": 0.10, "fork": 0.10, "exec": 0.08,
+                "files+bigfile": 0.06, "sbrk": 0.10, "boot": 0.3}
+TARGET_INSNS = {"getpid": 300, "pipe": 4000, "fork": 30000}
+
+# name -> what it measures, in the order of the table.  The two file
+# workloads are compared together, as the row "files+bigfile" (xv6's
+# figure is for the whole: 100 files created, written 4 KiB, read and
+# deleted, plus one 200 KiB file written and read back).
 ROWS = [
-    ("getpid", "null system call", 14.0, 1 / 2),
-    ("pipe", "pipe round trip", 280.0, 1 / 4),
-    ("fork", "fork+exit+wait", 450.0, 1 / 2),
-    ("exec", "fork+exec+wait", 2800.0, 1 / 2),
-    ("files", "1 of 100 files: create/write 4K/read/delete", None, None),
-    ("bigfile", "write+read 200 KiB file", None, None),
-    ("files+bigfile", "100 files + 200 KiB file", 6.0e6, 1 / 4),
-    ("sbrk", "sbrk 16 MiB + touch every page", None, None),
+    ("getpid", "null system call"),
+    ("pipe", "pipe round trip"),
+    ("fork", "fork+exit+wait"),
+    ("exec", "fork+exec+wait"),
+    ("files", "1 of 100 files: create/write 4K/read/delete"),
+    ("bigfile", "write+read 200 KiB file"),
+    ("files+bigfile", "100 files + 200 KiB file"),
+    ("sbrk", "sbrk 16 MiB + touch every page"),
+    ("boot", "boot to the first prompt"),
 ]
 
-LINE = re.compile(r"(?m)^bench (\S+) (\d+) (\d+) ([\d.]+) ([\d.]+)"
-                  r"(?: ([\d.]+))?\s*$")
+LINE = re.compile(r"(?m)^bench (\S+) (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+)"
+                  r" (\d+)\s*$")
 FAILED = re.compile(r"(?m)^bench (\S+) FAIL (.*)$")
+START = re.compile(r"(?m)^bench-start (\d+)\s*$")
 
 
 def fmt_us(us):
@@ -78,6 +114,17 @@ def fmt_us(us):
     return "%.2f us" % us
 
 
+def fmt_count(n):
+    """1234567 -> '1.23 M', 12345 -> '12,345'."""
+    if n is None:
+        return "-"
+    if n >= 1e9:
+        return "%.2f G" % (n / 1e9)
+    if n >= 1e7:
+        return "%.1f M" % (n / 1e6)
+    return "{:,}".format(int(round(n)))
+
+
 def git_describe():
     try:
         r = subprocess.run(["git", "describe", "--always", "--dirty"],
@@ -88,65 +135,138 @@ def git_describe():
         return None
 
 
-def run_guest(args):
-    make_vars = dict(v.split("=", 1) for v in args.make_var)
-    print("bench: building and booting ldx (CPUS=%d)..." % args.cpus,
-          flush=True)
-    cmd = "bench -r %d %s" % (args.rounds, " ".join(args.only))
-    with harness.boot("bench", cpus=args.cpus, bootargs=args.bootargs,
-                      make_vars=make_vars or None) as m:
-        m.wait_prompt(60)
-        print("bench: running `%s` in the guest (a minute or two)..." % cmd.strip(),
-              flush=True)
+def host_cpu():
+    """The host's CPU model, for the record."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def boot_to_prompt(args, make_vars, name):
+    """Boot once; return (Machine at the prompt, host seconds to the prompt)."""
+    m = harness.boot(name, cpus=args.cpus, bootargs=args.bootargs,
+                     make_vars=make_vars or None)
+    t0 = time.monotonic()
+    m.wait_prompt(120)
+    return m, time.monotonic() - t0
+
+
+def run_guest(args, make_vars):
+    """Run bench in the guest; return (its output, boot times in seconds)."""
+    print("bench: building and booting ldx (CPUS=%d%s)..."
+          % (args.cpus, ", -icount" if args.icount else ""), flush=True)
+    harness.build(make_vars or None)
+    boots = []
+    for i in range(max(0, args.boots - 1)):
+        m, s = boot_to_prompt(args, make_vars, "bench-boot")
+        m.kill()
+        boots.append(s)
+    m, s = boot_to_prompt(args, make_vars, "bench")
+    boots.append(s)
+    with m:
+        cmd = "bench -r %d %s" % (args.rounds, " ".join(args.only))
+        print("bench: running `%s` in the guest (a minute or two)..."
+              % cmd.strip(), flush=True)
         start = m.mark()
         m.send(cmd.strip())
         m.expect(r"(?m)^bench: done", args.timeout)
         text = m.output[start:]
-    return text
+    return text, boots
 
 
-def parse(text):
-    results = {}
+def parse(text, boots, icount):
+    """The guest's lines -> {name: figures}.  Each benchmark gets the
+    calibration measured just before and just after it."""
+    results, cals, pending = {}, [], []
     for mt in LINE.finditer(text):
-        name, ops, total, per, best, median = mt.groups()
-        results[name] = dict(ops=int(ops), total_us=int(total),
-                             per_op_us=float(per), best_us=float(best),
-                             median_us=float(median or per))
+        name, ops, total, per, best, median, insns = mt.groups()
+        r = dict(ops=int(ops), total_us=int(total), per_op_us=float(per),
+                 best_us=float(best), median_us=float(median),
+                 insns=int(insns))
+        if name == "loop":
+            ns = r["median_us"] * 1000.0 / LOOPCHUNK
+            cals.append(ns)
+            for p in pending:
+                p["iter_ns"] = (p["iter_ns"] + ns) / 2 if p["iter_ns"] else ns
+            pending = []
+            continue
+        r["iter_ns"] = cals[-1] if cals else None
+        results[name] = r
+        pending.append(r)
+    for r in results.values():
+        r["iters"] = r["median_us"] * 1000.0 / r["iter_ns"] if r["iter_ns"] else None
     failures = {mt.group(1): mt.group(2) for mt in FAILED.finditer(text)}
     if "files" in results and "bigfile" in results:
         # One pass of the whole file workload, as xv6's figure is.
         f, b = results["files"], results["bigfile"]
         results["files+bigfile"] = {
             k: f[k] * NFILES + b[k]
-            for k in ("per_op_us", "best_us", "median_us")}
+            for k in ("per_op_us", "best_us", "median_us", "insns", "iters")
+            if f.get(k) is not None and b.get(k) is not None}
         results["files+bigfile"].update(ops=1, total_us=None)
-    return results, failures
+    start = START.search(text)
+    if icount and start:
+        results["boot"] = dict(insns=int(start.group(1)), ops=1)
+    elif boots and cals:
+        s = statistics.median(boots)
+        results["boot"] = dict(ops=len(boots), median_us=s * 1e6,
+                               best_us=min(boots) * 1e6,
+                               iter_ns=cals[0], iters=s * 1e9 / cals[0])
+    return results, failures, cals
 
 
-def table(results, old=None):
-    head = ["benchmark", "what", "ops", "median", "mean", "best", "xv6",
-            "ratio", "target", "met"]
+def figure(r, icount):
+    """The figure a row is compared by: instructions or iterations."""
+    return r.get("insns") if icount else r.get("iters")
+
+
+def verdict(name, value, icount):
+    """(xv6 figure, ratio, target text, met) for one row, or Nones."""
+    ref = XV6.get(name, {}).get("insns" if icount else "iters")
+    if ref is None or value is None:
+        return None, None, "-", None
+    ratio = value / ref
+    if icount:
+        t = TARGET_INSNS.get(name)
+        return ref, ratio, ("<= %s" % fmt_count(t)) if t else "-", \
+            (value <= t) if t else None
+    t = TARGET_RATIO.get(name)
+    return ref, ratio, ("<= %.2f" % t) if t else "-", \
+        (ratio <= t) if t else None
+
+
+def table(results, icount, old=None):
+    if icount:
+        head = ["benchmark", "what", "instructions", "xv6", "ratio",
+                "target", "met"]
+    else:
+        head = ["benchmark", "what", "median", "best", "iterations", "xv6",
+                "ratio", "target", "met"]
     if old is not None:
         head += ["old", "change"]
     rows = [head]
-    for name, what, xv6, target in ROWS:
+    for name, what in ROWS:
         r = results.get(name)
         if r is None:
             continue
-        per = r["median_us"]
-        row = [name, what, str(r["ops"]), fmt_us(per), fmt_us(r["per_op_us"]),
-               fmt_us(r["best_us"])]
-        if xv6:
-            ratio = per / xv6
-            row += [fmt_us(xv6), "%.3f" % ratio, "<= %.2f" % target,
-                    "yes" if ratio <= target else "NO"]
-        else:
-            row += ["-", "-", "-", "-"]
+        value = figure(r, icount)
+        ref, ratio, target, met = verdict(name, value, icount)
+        row = [name, what]
+        if not icount:
+            row += [fmt_us(r.get("median_us")), fmt_us(r.get("best_us"))]
+        row += [fmt_count(value), fmt_count(ref),
+                "-" if ratio is None else "%.3f" % ratio, target,
+                "-" if met is None else ("yes" if met else "NO")]
         if old is not None:
-            o = old.get(name)
-            o_us = o and (o.get("median_us") or o.get("per_op_us"))
-            if o_us:
-                row += [fmt_us(o_us), "%+.1f%%" % (100.0 * (per - o_us) / o_us)]
+            o = old.get(name) or {}
+            o_v = figure(o, icount)
+            if o_v and value is not None:
+                row += [fmt_count(o_v), "%+.1f%%" % (100.0 * (value - o_v) / o_v)]
             else:
                 row += ["-", "-"]
         rows.append(row)
@@ -160,39 +280,45 @@ def table(results, old=None):
     return "\n".join(lines)
 
 
-def write_files(results, meta, json_path, csv_path):
-    data = dict(meta, results=results, reference={
-        name: dict(xv6_us=xv6, target=target)
-        for name, _, xv6, target in ROWS if xv6})
+def write_files(results, meta, icount, json_path, csv_path):
+    data = dict(meta, results=results, reference=XV6,
+                targets=dict(ratio=TARGET_RATIO, insns=TARGET_INSNS))
     with open(json_path, "w") as f:
         json.dump(data, f, indent=2, sort_keys=True)
         f.write("\n")
     if csv_path:
         with open(csv_path, "w", newline="") as f:
             w = csv.writer(f)
-            w.writerow(["benchmark", "ops", "total_us", "median_us",
-                        "per_op_us", "best_us", "xv6_us", "ratio", "target",
-                        "met"])
-            for name, _, xv6, target in ROWS:
+            w.writerow(["benchmark", "mode", "ops", "median_us", "best_us",
+                        "iterations", "instructions", "xv6", "ratio", "met"])
+            for name, _ in ROWS:
                 r = results.get(name)
                 if r is None:
                     continue
-                ratio = r["median_us"] / xv6 if xv6 else None
-                w.writerow([name, r["ops"],
-                            "" if r["total_us"] is None else r["total_us"],
-                            "%.3f" % r["median_us"], "%.3f" % r["per_op_us"],
-                            "%.3f" % r["best_us"],
-                            xv6 or "", "" if ratio is None else "%.4f" % ratio,
-                            target or "",
-                            "" if ratio is None else int(ratio <= target)])
+                ref, ratio, _, met = verdict(name, figure(r, icount), icount)
+
+                def num(k, fmt):
+                    return "" if r.get(k) is None else fmt % r[k]
+                w.writerow([name, "icount" if icount else "plain", r["ops"],
+                            num("median_us", "%.3f"), num("best_us", "%.3f"),
+                            num("iters", "%.0f"), num("insns", "%d"),
+                            "" if ref is None else "%g" % ref,
+                            "" if ratio is None else "%.4f" % ratio,
+                            "" if met is None else int(met)])
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--icount", action="store_true",
+                    help="deterministic mode: QEMU -icount, instructions "
+                         "per operation (make bench ICOUNT=1)")
     ap.add_argument("--cpus", type=int, default=1,
                     help="harts to boot (default 1)")
     ap.add_argument("--rounds", type=int, default=9,
-                    help="timed rounds per benchmark (default 9)")
+                    help="timed rounds per benchmark (default 9; 3 with "
+                         "--icount, whose rounds are all the same)")
+    ap.add_argument("--boots", type=int, default=3,
+                    help="boots timed for the boot figure (default 3)")
     ap.add_argument("--only", nargs="+", default=[], metavar="NAME",
                     help="run only these benchmarks (getpid pipe fork exec "
                          "files bigfile sbrk)")
@@ -213,6 +339,13 @@ def main():
     for v in args.make_var:
         if "=" not in v:
             ap.error("--make-var wants NAME=VALUE, not %r" % v)
+    if args.icount:
+        if args.rounds == ap.get_default("rounds"):
+            args.rounds = 3
+        args.boots = 1
+    make_vars = dict(v.split("=", 1) for v in args.make_var)
+    if args.icount:
+        make_vars["ICOUNT"] = "1"
 
     old = None
     if args.compare:
@@ -227,31 +360,41 @@ def main():
     load_before = os.getloadavg()[0]
     t0 = time.monotonic()
     try:
-        text = run_guest(args)
+        text, boots = run_guest(args, make_vars)
     except harness.TestFailure as e:
         print("bench: FAILED: %s" % e)
         return 1
-    results, failures = parse(text)
+    results, failures, cals = parse(text, boots, args.icount)
+    ncpu = os.cpu_count() or 1
     print()
-    print(table(results, old))
+    if args.icount:
+        print("Deterministic mode (QEMU -icount shift=0): instructions per "
+              "operation, all harts.")
+    else:
+        print("Calibration loop: %s ns per iteration (median of each "
+              "calibration, %d calibrations);"
+              % (" ".join("%.2f" % c for c in cals), len(cals)))
+        print("figures in iterations = median time / the calibrations "
+              "around it.  Host: %s, %d CPUs." % (host_cpu(), ncpu))
+    print()
+    print(table(results, args.icount, old))
     for name, why in sorted(failures.items()):
         print("bench: %s FAILED in the guest: %s" % (name, why))
     load = max(load_before, os.getloadavg()[0])
-    ncpu = os.cpu_count() or 1
-    if load > ncpu - 0.5:
-        print("\nbench: WARNING: the host was busy (load average %.1f on %d "
-              "CPUs): QEMU shared its CPU,\n       so these figures are too "
-              "high; rerun on a quiet machine (see 'best')." % (load, ncpu))
+    if load > ncpu - 0.5 and not args.icount:
+        print("\nbench: note: the host was busy (load average %.1f on %d "
+              "CPUs): times are high,\n       iterations less so (the loop "
+              "slowed down too); ICOUNT=1 is immune." % (load, ncpu))
     meta = dict(date=datetime.datetime.now().isoformat(timespec="seconds"),
-                host_load=round(load, 2), host_cpus=ncpu,
+                mode="icount" if args.icount else "plain",
+                host_load=round(load, 2), host_cpus=ncpu, host_cpu=host_cpu(),
                 commit=git_describe(), cpus=args.cpus, rounds=args.rounds,
-                bootargs=args.bootargs,
-                make_vars=dict(v.split("=", 1) for v in args.make_var),
-                failures=failures)
+                bootargs=args.bootargs, make_vars=make_vars,
+                calibrations_ns=cals, boot_seconds=boots, failures=failures)
     csv_path = args.csv or None
-    write_files(results, meta, args.out, csv_path)
+    write_files(results, meta, args.icount, args.out, csv_path)
     print("\nbench: %d benchmarks in %.0f s; results in %s%s"
-          % (len([r for r in results if r != "files+bigfile"]),
+          % (len([r for r in results if r not in ("files+bigfile", "boot")]),
              time.monotonic() - t0, os.path.relpath(args.out),
              " and " + os.path.relpath(csv_path) if csv_path else ""))
     if not results:

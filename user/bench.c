@@ -4,8 +4,13 @@
  * read it through scounteren.TM, so timing needs no system call).
  *
  *   bench [-r ROUNDS] [NAME ...]     default: every benchmark, 9 rounds
+ *   bench -n OPS NAME ...            run OPS ops of each, once, untimed
+ *                                    (for profiling: tools/kprofile.py)
  *
  * Benchmarks (one "op" each):
+ *   loop     LOOPCHUNK iterations of the calibration loop: pure user code,
+ *            no system calls, so it runs at the same speed under any
+ *            kernel; tests/bench.py divides every other figure by it
  *   getpid   a null system call: trap in, dispatch, return-from-trap
  *   pipe     a one-byte round trip to a child through two pipes: two
  *            context switches (and two sleeps and wake-ups) per op
@@ -21,15 +26,24 @@
  * runs ROUNDS rounds of that many ops.  The heavy ones have a fixed
  * count (files: 100 per round).
  *
+ * The calibration loop runs before the first benchmark and again after
+ * each one, so every figure has a calibration taken moments before and
+ * after it (the host's speed for QEMU drifts with its load).
+ *
  * Output, one line per benchmark, for tests/bench.py to parse:
- *   bench NAME OPS TOTAL_US PER_OP_US BEST_US MEDIAN_US
+ *   bench NAME OPS TOTAL_US PER_OP_US BEST_US MEDIAN_US MEDIAN_INSN
  * OPS and TOTAL_US sum every timed round; PER_OP_US = TOTAL_US / OPS;
  * BEST_US and MEDIAN_US are the per-op times of the fastest and of the
- * median round.  On a busy host the median is the figure to trust: the
+ * median round; MEDIAN_INSN is the instret counter's advance per op in
+ * the median round.  That counter means something only when QEMU runs
+ * with -icount (make bench ICOUNT=1): it then counts the instructions
+ * every hart executed; otherwise QEMU feeds it from the host's cycle
+ * counter and the host ignores it.  On a busy host the median is the figure to trust: the
  * mean takes every moment QEMU lost its host CPU.  A benchmark whose
  * work went wrong (a short read, bad data, a failed fork) prints
  *   bench NAME FAIL why
- * instead.  The last line is "bench: done".  Exit status 1 if any failed.
+ * instead.  The first line is "bench-start INSNS", instret when main()
+ * starts; the last line is "bench: done".  Exit status 1 if any failed.
  *
  * The program keeps its own memory small (4 KiB buffers, no malloc),
  * because fork copies it and the fork figures should be those of a small
@@ -52,6 +66,8 @@
 #define CHUNK 4096           /* write/read size for the big file */
 #define HEAPGROW (16 * 1024 * 1024)
 #define PAGE 4096
+#define LOOPCHUNK 1000 /* calibration-loop iterations per "loop" op */
+#define LOOPROUNDS 5   /* rounds of each calibration */
 
 static char buf[CHUNK];
 static char rbuf[CHUNK];
@@ -65,6 +81,15 @@ now(void)
   return t;
 }
 
+/* Instructions retired (under -icount: by every hart; see the top). */
+static inline uint64
+instret(void)
+{
+  uint64 n;
+  __asm__ volatile("rdinstret %0" : "=r"(n));
+  return n;
+}
+
 /* Record why a benchmark failed; the op functions return -1 after it. */
 static int
 fail(const char *why)
@@ -74,6 +99,26 @@ fail(const char *why)
 }
 
 /* ------------------------------------------------------------ the ops */
+
+/* The calibration loop of the xv6 reference figures (platform.md), as
+ * written there: a dependent multiply-add, four instructions an
+ * iteration.  noinline keeps its code the same wherever it is used. */
+static volatile uint64 loop_x = 1;
+
+static void __attribute__((noinline)) calibration_loop(long n)
+{
+  uint64 v = loop_x;
+  for (long i = 0; i < n; i++)
+    v = v * 6364136223846793005ULL + 1442695040888963407ULL;
+  loop_x = v;
+}
+
+static int
+op_loop(int n)
+{
+  calibration_loop((long)n * LOOPCHUNK);
+  return 0;
+}
 
 static int
 op_getpid(int n)
@@ -274,6 +319,8 @@ struct bench {
   int fixed; /* ops per round if fixed, else 0: calibrate */
 };
 
+static const struct bench calibration = {"loop", op_loop, 0};
+
 static const struct bench benches[] = {
     {"getpid", op_getpid, 0},    {"pipe", op_pipe, 0},
     {"fork", op_fork, 0},        {"exec", op_exec, 0},
@@ -290,26 +337,33 @@ print_us(uint64 ticks, uint64 ops)
   printf(" %lu.%lu%lu%lu", ns / 1000, ns / 100 % 10, ns / 10 % 10, ns % 10);
 }
 
+/* What one round took. */
+struct round {
+  uint64 ticks; /* of the time CSR */
+  uint64 insns; /* instret's advance */
+};
+
 /* Time one round of n ops; -1 if the work failed. */
 static int
-round_of(const struct bench *b, int n, uint64 *ticks)
+round_of(const struct bench *b, int n, struct round *t)
 {
-  uint64 t0 = now();
+  uint64 i0 = instret(), t0 = now();
   int r = b->op(n);
-  *ticks = now() - t0;
+  t->ticks = now() - t0;
+  t->insns = instret() - i0;
   return r;
 }
 
 static int
 run(const struct bench *b, int rounds)
 {
-  uint64 t, times[MAXROUNDS];
+  struct round t, times[MAXROUNDS];
   failmsg[0] = '\0';
   int n = b->fixed ? b->fixed : 1;
   if (round_of(b, n, &t) < 0) /* warm-up, untimed */
     goto failed;
   if (!b->fixed) {
-    while (t < MINROUND && n < MAXOPS) {
+    while (t.ticks < MINROUND && n < MAXOPS) {
       n *= 2;
       if (round_of(b, n, &t) < 0)
         goto failed;
@@ -319,19 +373,19 @@ run(const struct bench *b, int rounds)
   for (int r = 0; r < rounds; r++) {
     if (round_of(b, n, &t) < 0)
       goto failed;
-    total += t;
+    total += t.ticks;
     /* insertion sort: times[] stays ordered, fastest first */
     int i = r;
-    for (; i > 0 && times[i - 1] > t; i--)
+    for (; i > 0 && times[i - 1].ticks > t.ticks; i--)
       times[i] = times[i - 1];
     times[i] = t;
   }
   uint64 ops = (uint64)n * rounds;
   printf("bench %s %lu %lu", b->name, ops, total * NS_PER_TICK / 1000);
   print_us(total, ops);
-  print_us(times[0], n);
-  print_us(times[rounds / 2], n);
-  printf("\n");
+  print_us(times[0].ticks, n);
+  print_us(times[rounds / 2].ticks, n);
+  printf(" %lu\n", times[rounds / 2].insns / n);
   return 0;
 
 failed:
@@ -342,7 +396,7 @@ failed:
 static void
 usage(void)
 {
-  fprintf(2, "usage: bench [-r ROUNDS] [NAME ...]\n  names:");
+  fprintf(2, "usage: bench [-r ROUNDS | -n OPS] [NAME ...]\n  names:");
   for (int i = 0; i < NBENCH; i++)
     fprintf(2, " %s", benches[i].name);
   fprintf(2, "\n");
@@ -354,11 +408,17 @@ main(int argc, char *argv[])
 {
   int rounds = DEFROUNDS;
   int first = 1;
-  if (argc > 2 && strcmp(argv[1], "-r") == 0) {
-    rounds = atoi(argv[2]);
-    if (rounds < 1 || rounds > MAXROUNDS)
+  int once = 0; /* -n OPS: run each benchmark once, OPS ops, untimed */
+  while (argc > first + 1 && argv[first][0] == '-') {
+    if (strcmp(argv[first], "-r") == 0)
+      rounds = atoi(argv[first + 1]);
+    else if (strcmp(argv[first], "-n") == 0)
+      once = atoi(argv[first + 1]);
+    else
       usage();
-    first = 3;
+    if (rounds < 1 || rounds > MAXROUNDS || once < 0)
+      usage();
+    first += 2;
   }
   for (int i = first; i < argc; i++) {
     int found = 0;
@@ -368,13 +428,28 @@ main(int argc, char *argv[])
       usage();
   }
 
+  /* Under -icount: every instruction from reset (OpenSBI, boot, init, the
+   * shell, this command's fork and exec) up to here. */
+  printf("bench-start %lu\n", instret());
   int failed = 0;
+  if (!once)
+    run(&calibration, LOOPROUNDS);
   for (int j = 0; j < NBENCH; j++) {
     int wanted = first == argc;
     for (int i = first; i < argc; i++)
       wanted |= strcmp(argv[i], benches[j].name) == 0;
-    if (wanted && run(&benches[j], rounds) < 0)
+    if (!wanted)
+      continue;
+    if (once) {
+      if (benches[j].op(once) < 0) {
+        printf("bench %s FAIL %s\n", benches[j].name, failmsg);
+        failed = 1;
+      }
+      continue;
+    }
+    if (run(&benches[j], rounds) < 0)
       failed = 1;
+    run(&calibration, LOOPROUNDS);
   }
   printf("bench: done\n");
   exit(failed);
