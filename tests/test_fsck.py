@@ -124,12 +124,14 @@ class Image:
                 return inum, pos
         raise harness.TestFailure("test image: no %r in inode %d" % (name, dnum))
 
-    def a_file(self):
-        """Some regular file with at least one block, from the root."""
+    def a_file(self, max_size=None):
+        """Some regular file with at least one block, from the root (and
+        at most max_size bytes, if given)."""
         for pos, inum, name in self.entries(ROOTINO):
             if inum and name not in (".", ".."):
                 v = self.inode(inum)
-                if v[0] == T_FILE and v[5]:
+                if v[0] == T_FILE and v[5] and (max_size is None or
+                                                v[4] <= max_size):
                     return inum
         raise harness.TestFailure("fs.img has no regular file with data")
 
@@ -262,7 +264,7 @@ def _corrupt_cases():
 
     @case("size_beyond_blocks", r"size \d+ needs block \d+, which is missing")
     def _(im):
-        f = im.a_file()
+        f = im.a_file(max_size=11 * BSIZE)  # its 12th block is missing
         v = im.inode(f)
         v[4] = 12 * BSIZE
         im.put_inode(f, v)
