@@ -39,7 +39,7 @@ def _defined_names():
             text = f.read()
         names.update(re.findall(r"(?m)^(\w+)\(", text))
         names.update(re.findall(r"(?m)^(\w+):", text))
-        names.update(re.findall(r"SYSCALL\(\d+, (\w+),", text))
+        names.update(re.findall(r"SYSCALL\w*\(\s*\d+,\s*(\w+),", text))
     return names
 
 
@@ -75,7 +75,7 @@ def docs_tour_commands(t):
     out = m.run("lde badsys")
     check("badsys: returned -1" in out, "lde badsys: %r" % out)
     out = m.run("trace 32 cat README.md")
-    check(re.search(r"\[pid \d+ cat\] read\(3, 0x[0-9a-f]+, \d+\) = \d+",
+    check(re.search(r"\d+: syscall read -> \d+ \(3, 0x[0-9a-f]+, \d+\) \[cat\]",
                     m.output), "trace 32 cat: no read lines")
     out = m.run("ps")
     check("sh" in out and "init" in out, "ps: %r" % out)

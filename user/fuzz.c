@@ -714,7 +714,7 @@ pick_unknown(void)
                                 1ULL << 63};
   uint64 n = one_in(4) ? rnd() : PICK(nums);
   if (n == SYS_halt || (n < 32 && n >= 1 && n <= SYS_trace) ||
-      (n >= SYS_halt && n <= SYS_evlog))
+      (n >= SYS_halt && n <= SYS_tracemask))
     n = 0;
   return n;
 }

@@ -1,6 +1,6 @@
 /*
  * The user library's small routines: program start-up, strings, memory,
- * reading a line, stat() and atoi().
+ * reading a line, stat(), sbrk() and atoi().
  *
  * _start is the entry point user.ld names: the kernel's exec jumps there
  * with a0 = argc, a1 = argv and sp at the top of the new stack, so it can
@@ -102,6 +102,15 @@ stat(const char *path, struct stat *st)
   int r = fstat(fd, st);
   close(fd);
   return r;
+}
+
+/* The 2022 API's sbrk(n): the 2025 call with how = 1 (eager: every page is
+ * allocated now).  The compat work adds sbrklazy() and the named SBRK_
+ * constants. */
+char *
+sbrk(int n)
+{
+  return sys_sbrk(n, 1);
 }
 
 /* Decimal, with optional leading blanks and sign; stops at a non-digit. */

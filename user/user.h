@@ -15,10 +15,20 @@ struct procinfo;
 struct event;
 
 /* System calls: fork, exit, wait, ... and ldx's halt, freepages, getprocs,
- * evlog.  Every one returns -1 on error. */
+ * evlog, tracemask.  Every one returns -1 on error.  A second name
+ * (pause for sleep) has the same type; a wrapped call's stub is sys_name
+ * (sys_sbrk(n, how)) and the library below provides name(). */
+#define SYSARG(kind, type, ref, size) type
+#define SYSRET(kind, type) type
 #define SYSCALL(num, name, ret, params) ret name params;
+#define SYSCALL_WRAPPED(num, name, ret, params) ret sys_##name params;
+#define SYSCALL_ALIAS(num, alias, name) __typeof__(name) alias;
 #include "kernel/syscall_table.h"
+#undef SYSCALL_ALIAS
+#undef SYSCALL_WRAPPED
 #undef SYSCALL
+#undef SYSRET
+#undef SYSARG
 
 /* ulib.c */
 int stat(const char *, struct stat *);
@@ -32,6 +42,7 @@ void *memset(void *, int, uint);
 int atoi(const char *);
 int memcmp(const void *, const void *, uint);
 void *memcpy(void *, const void *, uint);
+char *sbrk(int); /* grow (eagerly) or shrink the heap by n bytes */
 
 /* printf.c: %d %u %x %p %s %c %%, with l/ll for 64-bit integers;
  * snprintf returns the length of the whole result, as in C. */

@@ -106,7 +106,7 @@ found:
   p->chan = 0;
   p->sz = 0;
   p->heap_start = 0;
-  p->tracemask = 0;
+  p->tracemask = (struct tracemask){0};
   p->fp_used = 0;
   memset(p->trapframe, 0, PGSIZE);
   proc_tlb_changed(p); /* a new address space in this ASID */

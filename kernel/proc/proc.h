@@ -21,6 +21,7 @@
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/procinfo.h"
+#include "kernel/syscall.h"
 #include "kernel/arch/frame.h"
 #include "kernel/lock/lock.h"
 #include "kernel/mm/mm.h"
@@ -45,6 +46,12 @@ struct cpu {
 };
 
 extern struct cpu cpus[NCPU];
+
+/* Which system calls trace() and tracemask() print (kernel/trap/syscall.c);
+ * a struct so that fork copies it by assignment. */
+struct tracemask {
+  uint64 bits[(NSYSCALL + 63) / 64];
+};
 
 struct proc {
   struct spinlock lock;
@@ -72,7 +79,7 @@ struct proc {
   struct file *ofile[NOFILE];  /* open files */
   struct inode *cwd;           /* current directory */
   char name[16];               /* for debugging and ps */
-  uint tracemask;              /* trace(): bit n traces system call n */
+  struct tracemask tracemask;  /* bit n traces system call n */
   struct fpstate fp;           /* saved FP registers, valid if fp_used */
   int fp_used;                 /* the program has used the FPU */
   uint64 fp_gen;               /* bumped at every save of fp (see fpu.c) */

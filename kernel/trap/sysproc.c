@@ -111,14 +111,3 @@ sys_getprocs(void)
     return -1;
   return proc_list(buf, max);
 }
-
-/* trace(mask): print every system call whose bit is set in mask, made by
- * this process and the children it forks from now on. */
-uint64
-sys_trace(void)
-{
-  int mask;
-  argint(0, &mask);
-  myproc()->tracemask = mask;
-  return 0;
-}
