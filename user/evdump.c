@@ -21,7 +21,8 @@
  * TIME is the time CSR (TIMEBASE_HZ); TYPE is trap, syscall, switch, timer
  * or exit; ARG is decimal (scause for trap, the call's number for syscall,
  * the previous pid for a switch to pid 0, the status for exit); NOTE is
- * the system call's name or the trap cause's.  Events come hart by hart,
+ * the system call's name or the trap cause's (kernel/evlog.h, with '-' for
+ * spaces: load-page-fault, timer-interrupt).  Events come hart by hart,
  * each hart's oldest first.
  *
  * The whole log is read with one evlog() call before anything is printed:
@@ -38,7 +39,6 @@
 #define DEMO_MS 300 /* how long the workload runs */
 #define BURST_MS 3  /* the caller computes this long between calls */
 #define MAXEV (NCPU * EVLOG_PER_HART)
-#define SCAUSE_INTR (1UL << 63)
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static const char *const callnames[] = {
@@ -53,25 +53,6 @@ static const char *const typenames[] = {
     [EV_TIMER] = "timer", [EV_EXIT] = "exit",
 };
 #define NTYPENAMES NELEM(typenames)
-
-/* Exception causes a user program can raise (scause without bit 63). */
-static const char *const causenames[] = {
-    [0] = "misaligned-fetch",    [1] = "fetch-access",
-    [2] = "illegal-instruction", [3] = "breakpoint",
-    [4] = "misaligned-load",     [5] = "load-access",
-    [6] = "misaligned-store",    [7] = "store-access",
-    [12] = "fetch-page-fault",   [13] = "load-page-fault",
-    [15] = "store-page-fault",
-};
-#define NCAUSENAMES NELEM(causenames)
-
-/* Interrupts (scause with bit 63 set), by code. */
-static const char *const intrnames[] = {
-    [1] = "software-interrupt",
-    [5] = "timer-interrupt",
-    [9] = "external-interrupt",
-};
-#define NINTRNAMES NELEM(intrnames)
 
 static inline uint64
 now(void)
@@ -88,21 +69,23 @@ compute_until(uint64 t)
     ;
 }
 
+/* The note for event e (the call's or the trap cause's name, one word:
+ * spaces become '-') into buf; returns buf, or 0 when there is none. */
 static const char *
-note(struct event *e)
+note(struct event *e, char *buf, int size)
 {
+  const char *s = 0;
   if (e->type == EV_SYSCALL && e->arg < (uint64)NCALLNAMES && callnames[e->arg])
-    return callnames[e->arg];
-  if (e->type == EV_TRAP) {
-    if (e->arg & SCAUSE_INTR) {
-      uint64 code = e->arg & ~SCAUSE_INTR;
-      return code < (uint64)NINTRNAMES && intrnames[code] ? intrnames[code]
-                                                          : "interrupt";
-    }
-    if (e->arg < (uint64)NCAUSENAMES && causenames[e->arg])
-      return causenames[e->arg];
-  }
-  return 0;
+    s = callnames[e->arg];
+  else if (e->type == EV_TRAP)
+    s = trap_cause_name(e->arg);
+  if (s == 0)
+    return 0;
+  int i = 0;
+  for (; i < size - 1 && s[i]; i++)
+    buf[i] = s[i] == ' ' ? '-' : s[i];
+  buf[i] = '\0';
+  return buf;
 }
 
 static int
@@ -124,7 +107,8 @@ dump(void)
     const char *type = e->type < NTYPENAMES && typenames[e->type]
                            ? typenames[e->type]
                            : "unknown";
-    const char *s = note(e);
+    char notebuf[40];
+    const char *s = note(e, notebuf, sizeof(notebuf));
     printf("ev %lu %d %s %d %lu%s%s\n", e->time, e->hart, type, e->pid, e->arg,
            s ? " " : "", s ? s : "");
   }

@@ -21,25 +21,9 @@
 #define SIE_STIE (1L << 5) /* timer interrupt */
 #define SIE_SEIE (1L << 9) /* external interrupt, via the PLIC */
 
-/* scause: bit 63 says interrupt; the rest is the code. */
-#define SCAUSE_INTERRUPT (1UL << 63)
-#define SCAUSE_CODE(c) ((c) & ~SCAUSE_INTERRUPT)
-#define IRQ_S_SOFT 1
-#define IRQ_S_TIMER 5
-#define IRQ_S_EXT 9
-#define SCAUSE_MISALIGNED_FETCH 0
-#define SCAUSE_FETCH_ACCESS 1
-#define SCAUSE_ILLEGAL_INSN 2
-#define SCAUSE_BREAKPOINT 3
-#define SCAUSE_MISALIGNED_LOAD 4
-#define SCAUSE_LOAD_ACCESS 5
-#define SCAUSE_MISALIGNED_STORE 6
-#define SCAUSE_STORE_ACCESS 7
-#define SCAUSE_ECALL_U 8
-#define SCAUSE_ECALL_S 9
-#define SCAUSE_FETCH_PAGE_FAULT 12
-#define SCAUSE_LOAD_PAGE_FAULT 13
-#define SCAUSE_STORE_PAGE_FAULT 15
+/* scause: bit 63 says interrupt; the rest is the code.  The codes
+ * (SCAUSE_ILLEGAL_INSN, IRQ_S_TIMER, ...) and their names are one list in
+ * kernel/evlog.h, shared with user programs that read the event log. */
 
 /* satp */
 #define SATP_MODE_SV39 (8UL << 60)
@@ -56,6 +40,7 @@
 
 #ifndef __ASSEMBLER__
 #include "kernel/types.h"
+#include "kernel/evlog.h"
 
 #define csr_read(csr)                                                          \
   ({                                                                           \

@@ -51,40 +51,6 @@ trap_init_hart(void)
   fpu_init_hart();
 }
 
-const char *
-scause_name(uint64 scause)
-{
-  static const char *const exceptions[] = {
-      [SCAUSE_MISALIGNED_FETCH] = "misaligned instruction fetch",
-      [SCAUSE_FETCH_ACCESS] = "instruction access fault",
-      [SCAUSE_ILLEGAL_INSN] = "illegal instruction",
-      [SCAUSE_BREAKPOINT] = "breakpoint",
-      [SCAUSE_MISALIGNED_LOAD] = "misaligned load",
-      [SCAUSE_LOAD_ACCESS] = "load access fault",
-      [SCAUSE_MISALIGNED_STORE] = "misaligned store",
-      [SCAUSE_STORE_ACCESS] = "store access fault",
-      [SCAUSE_ECALL_U] = "system call from user mode",
-      [SCAUSE_ECALL_S] = "ecall from supervisor mode",
-      [SCAUSE_FETCH_PAGE_FAULT] = "instruction page fault",
-      [SCAUSE_LOAD_PAGE_FAULT] = "load page fault",
-      [SCAUSE_STORE_PAGE_FAULT] = "store page fault",
-  };
-  static const char *const interrupts[] = {
-      [IRQ_S_SOFT] = "software interrupt",
-      [IRQ_S_TIMER] = "timer interrupt",
-      [IRQ_S_EXT] = "external interrupt",
-  };
-  uint64 code = SCAUSE_CODE(scause);
-  const char *name = 0;
-  if (scause & SCAUSE_INTERRUPT) {
-    if (code < NELEM(interrupts))
-      name = interrupts[code];
-  } else if (code < NELEM(exceptions)) {
-    name = exceptions[code];
-  }
-  return name ? name : "unknown trap";
-}
-
 /* Handle an interrupt; say which kind it was. */
 static enum intr_kind
 devintr(uint64 scause)
@@ -123,7 +89,7 @@ static void
 user_fault(struct proc *p, uint64 scause)
 {
   printf("pid %d (%s): %s at sepc=%p stval=%p\n", p->pid, p->name,
-         scause_name(scause), (void *)p->trapframe->epc,
+         trap_cause_name(scause), (void *)p->trapframe->epc,
          (void *)csr_read(stval));
   proc_set_killed(p);
 }
@@ -210,7 +176,7 @@ kerneltrap(void)
     /* The sanitizer build turns undefined behaviour into ebreak. */
     const char *what = SANITIZE && scause == SCAUSE_BREAKPOINT
                            ? "undefined behaviour (sanitizer trap)"
-                           : scause_name(scause);
+                           : trap_cause_name(scause);
     panic("kernel trap: %s at sepc=%p <%s+0x%lx> stval=%p", what, (void *)sepc,
           fn ? fn : "?", off, (void *)csr_read(stval));
   }

@@ -14,7 +14,6 @@ struct file;
 void trap_init_hart(void);
 __attribute__((noreturn)) void usertrap(void);
 __attribute__((noreturn)) void usertrap_return(void);
-const char *scause_name(uint64 scause);
 
 /* fpu.c: user floating-point state, switched lazily */
 struct proc;
