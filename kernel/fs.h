@@ -18,6 +18,7 @@
 #define BSIZE 1024 /* block size in bytes */
 #define ROOTINO 1  /* inode number of the root directory */
 #define FSMAGIC 0x10203040
+#define SUPERBLOCK_NO 1 /* the superblock's block number */
 
 struct superblock {
   uint magic;      /* FSMAGIC */
@@ -57,6 +58,7 @@ struct dirent {
   ushort inum;
   char name[DIRSIZ]; /* not NUL-terminated when DIRSIZ long */
 };
+#define DIRENTS_PER_BLOCK (BSIZE / sizeof(struct dirent))
 
 /*
  * The log header, in block sb.logstart.  n != 0 means a committed

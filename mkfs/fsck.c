@@ -52,8 +52,6 @@
 #include "kernel/stat.h"
 #include "kernel/fs.h"
 
-#define SUPERBLOCK_NO 1
-#define DIRENTS_PER_BLOCK (BSIZE / sizeof(struct dirent))
 #define MAXIMAGE (1UL << 30)  /* larger files are refused, not read */
 #define MAXBLOCKS (1UL << 24) /* a superblock size beyond this is absurd */
 #define MAXDIRENTS (MAXFILE * DIRENTS_PER_BLOCK)

@@ -30,7 +30,6 @@
 
 #define NINODES 200
 #define NLOG (LOGSIZE + 1) /* the header and LOGSIZE slots */
-#define SUPERBLOCK_NO 1
 
 #define NBITMAP (FSSIZE / BPB + 1)
 #define NINODEBLOCKS ((NINODES + IPB - 1) / IPB)

@@ -29,9 +29,6 @@
 #include "kernel/lock/lock.h"
 #include "kernel/proc/proc.h"
 
-#define SUPERBLOCK_NO 1
-#define DIRENTS_PER_BLOCK (BSIZE / sizeof(struct dirent))
-
 _Static_assert(BSIZE % sizeof(struct dinode) == 0, "dinodes straddle blocks");
 _Static_assert(BSIZE % sizeof(struct dirent) == 0, "dirents straddle blocks");
 
