@@ -11,6 +11,7 @@
 #define NFILE 100                 /* open files in the whole system */
 #define NINODE 50                 /* in-memory inodes */
 #define NDEV 10                   /* device major numbers */
+#define CONSOLE 1                 /* the console's device major number */
 #define ROOTDEV 1                 /* device number of the root file system */
 #define MAXARG 32                 /* exec arguments */
 #define MAXOPBLOCKS 10            /* blocks one file-system call may write */
@@ -19,5 +20,8 @@
 #define FSSIZE 2000               /* file-system size in blocks */
 #define MAXPATH 128               /* longest path name, with its NUL */
 #define USERSTACK 1               /* pages of user stack */
+#define PIPESIZE 4096             /* bytes a pipe holds (one page) */
+#define TICK_MS 100               /* a tick, the unit of sleep() and uptime() */
+#define TICKS_PER_SEC (1000 / TICK_MS)
 
 #endif

@@ -51,6 +51,7 @@
  */
 #include "kernel/types.h"
 #include "kernel/fcntl.h"
+#include "kernel/riscv.h"
 #include "user/user.h"
 
 #define TIMEBASE_HZ 10000000UL /* the time CSR's rate (device tree) */
@@ -65,7 +66,6 @@
 #define BIGSIZE (200 * 1024) /* bytes in the "bigfile" file */
 #define CHUNK 4096           /* write/read size for the big file */
 #define HEAPGROW (16 * 1024 * 1024)
-#define PAGE 4096
 #define LOOPCHUNK 1000 /* calibration-loop iterations per "loop" op */
 #define LOOPROUNDS 5   /* rounds of each calibration */
 
@@ -300,9 +300,9 @@ op_sbrk(int n)
     char *p = sbrk(HEAPGROW);
     if (p == (char *)-1)
       return fail("sbrk grow");
-    for (int off = 0; off < HEAPGROW; off += PAGE)
+    for (int off = 0; off < HEAPGROW; off += PGSIZE)
       p[off] = (char)off;
-    for (int off = 0; off < HEAPGROW; off += PAGE * 512)
+    for (int off = 0; off < HEAPGROW; off += PGSIZE * 512)
       if (p[off] != (char)off)
         return fail("heap lost a write");
     if (sbrk(-HEAPGROW) == (char *)-1)

@@ -19,12 +19,12 @@
 #include "kernel/stat.h"
 #include "kernel/fcntl.h"
 #include "kernel/fs.h"
+#include "kernel/param.h"
 #include "user/user.h"
 
 #define NWORKERS 3
 #define DEFAULT_ROUNDS 5
 #define BIGBLOCKS (NDIRECT + 3) /* needs the indirect block */
-#define CONSOLE_MAJOR 1
 
 static char buf[BSIZE];
 static int failed;
@@ -137,7 +137,7 @@ main(int argc, char *argv[])
 
   if (init) {
     if (open("console", O_RDWR) < 0) {
-      mknod("console", CONSOLE_MAJOR, 0);
+      mknod("console", CONSOLE, 0);
       open("console", O_RDWR);
     }
     dup(0);

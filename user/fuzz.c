@@ -51,6 +51,7 @@
 #include "kernel/stat.h"
 #include "kernel/syscall.h"
 #include "user/user.h"
+#include "user/ecall.h"
 
 #define DEFWORKERS 8
 #define MAXWORKERS 16
@@ -66,7 +67,6 @@
 #define HEAPCAP (4 * 1024 * 1024) /* a worker grows no further */
 #define SETTLE_TICKS 50           /* how long P waits for memory to come back */
 #define MAXDEPTH 256              /* directory depth the cleanup can handle */
-#define TICKS_PER_SEC 10          /* sleep() and uptime() count 100 ms ticks */
 #define INT_MAX 0x7fffffff
 #define INT_MIN (-INT_MAX - 1)
 
@@ -127,26 +127,6 @@ one_in(uint64 n)
 #define PICK(arr) ((arr)[below(NELEM(arr))])
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-/* ---------------------------------------------------------------- raw calls */
-
-static uint64
-rawsys(uint64 num, uint64 a0, uint64 a1, uint64 a2, uint64 a3, uint64 a4,
-       uint64 a5)
-{
-  register uint64 r0 __asm__("a0") = a0;
-  register uint64 r1 __asm__("a1") = a1;
-  register uint64 r2 __asm__("a2") = a2;
-  register uint64 r3 __asm__("a3") = a3;
-  register uint64 r4 __asm__("a4") = a4;
-  register uint64 r5 __asm__("a5") = a5;
-  register uint64 r7 __asm__("a7") = num;
-  __asm__ volatile("ecall"
-                   : "+r"(r0)
-                   : "r"(r1), "r"(r2), "r"(r3), "r"(r4), "r"(r5), "r"(r7)
-                   : "memory");
-  return r0;
-}
-
 /* ---------------------------------------------------------------- worker state */
 
 static int slot, gen;
@@ -170,7 +150,6 @@ static int kidpids[8];
  * notice and that slot makes no calls meanwhile.
  */
 #define BLOCK_ODDS 1000
-#define PIPESIZE PGSIZE
 static struct {
   int pipe; /* index in pipes[], or -1 */
   int wend; /* the write end */
@@ -283,7 +262,7 @@ pick_fd(void)
 static void
 refresh_brk(void)
 {
-  brk = rawsys(SYS_sbrk, 0, 0, 0, 0, 0, 0);
+  brk = rawsyscall(SYS_sbrk, 0, 0, 0, 0, 0, 0);
 }
 
 static uint64
@@ -882,7 +861,7 @@ fuzz_one(void)
   if (verbose)
     fprintf(LOGFD, "fuzz: w%d.%d #%ld: %ld (%lx, %lx, %lx, %lx)\n", slot, gen,
             ncalls, (long)num, a[0], a[1], a[2], a[3]);
-  uint64 r = rawsys(num, a[0], a[1], a[2], a[3], a[4], a[5]);
+  uint64 r = rawsyscall(num, a[0], a[1], a[2], a[3], a[4], a[5]);
   if (verbose)
     fprintf(LOGFD, "fuzz: w%d.%d #%ld = %ld\n", slot, gen, ncalls, (long)r);
   ncalls++;
@@ -890,7 +869,7 @@ fuzz_one(void)
     report(0);
 
   if (tracing > 0 && --tracing == 0)
-    rawsys(SYS_trace, 0, 0, 0, 0, 0, 0);
+    rawsyscall(SYS_trace, 0, 0, 0, 0, 0, 0);
 
   switch (num) {
   case SYS_fork:

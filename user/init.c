@@ -9,9 +9,9 @@
  */
 #include "kernel/types.h"
 #include "kernel/fcntl.h"
+#include "kernel/param.h"
 #include "user/user.h"
 
-#define CONSOLE 1        /* the console's device major number */
 #define RESPAWN_PAUSE 10 /* ticks: a shell that dies sooner is failing */
 
 static char *shargv[] = {"sh", 0};

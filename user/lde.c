@@ -34,6 +34,7 @@
 #include "kernel/memlayout.h"
 #include "kernel/param.h"
 #include "user/user.h"
+#include "user/ecall.h"
 
 #define BADSYSNUM 200 /* no system call has this number */
 
@@ -146,21 +147,12 @@ t_textwrite(void)
 
 /* ----------------------------------------------------------- survivors */
 
-static long
-rawsyscall(long num, long a0)
-{
-  register long a7r __asm__("a7") = num;
-  register long a0r __asm__("a0") = a0;
-  __asm__ volatile("ecall" : "+r"(a0r) : "r"(a7r) : "memory");
-  return a0r;
-}
-
 static int
 t_badsys(void)
 {
   static const long nums[] = {BADSYSNUM, 0, 39, 63, 1000000, -1};
   for (uint i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
-    long r = rawsyscall(nums[i], 0);
+    long r = (long)rawsyscall(nums[i], 0, 0, 0, 0, 0, 0);
     if (r != -1) {
       printf("badsys: FAIL system call %ld returned %ld\n", nums[i], r);
       return -1;

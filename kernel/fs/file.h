@@ -67,8 +67,7 @@ struct devsw {
   int (*read)(int user_dst, uint64 dst, int n);
   int (*write)(int user_src, uint64 src, int n);
 };
-extern struct devsw devsw[NDEV];
-#define CONSOLE 1
+extern struct devsw devsw[NDEV]; /* [CONSOLE]: kernel/param.h */
 
 /* bio.c */
 void binit(void);

@@ -28,7 +28,7 @@
 #include "kernel/mm/mm.h"
 #include "kernel/proc/proc.h"
 
-#define PIPESIZE PGSIZE
+_Static_assert(PIPESIZE == PGSIZE, "PIPESIZE: the buffer is one page");
 
 _Static_assert((PIPESIZE & (PIPESIZE - 1)) == 0, "PIPESIZE: a power of two");
 

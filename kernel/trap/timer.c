@@ -11,7 +11,7 @@
  * failing.
  *
  * Separately, one hart (the boot hart, the "timekeeper") counts ticks of
- * TICK_MS = 100 ms, the unit of sleep() and uptime() that xv6 course
+ * TICK_MS (kernel/param.h: 100 ms), the unit of sleep() and uptime() that xv6 course
  * material assumes.  Ticks follow the time CSR, so they stay right however
  * the quantum is set.
  *
@@ -31,7 +31,6 @@
 #ifndef PREEMPT
 #define PREEMPT 1
 #endif
-#define TICK_MS 100
 
 volatile uint ticks;
 struct spinlock tickslock;

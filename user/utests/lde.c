@@ -7,20 +7,7 @@
  * the kernel must kill (mustdie).
  */
 #include "user/utests/utest.h"
-
-static long
-rawsyscall(long num, long a0, long a1, long a2)
-{
-  register long a7r __asm__("a7") = num;
-  register long a0r __asm__("a0") = a0;
-  register long a1r __asm__("a1") = a1;
-  register long a2r __asm__("a2") = a2;
-  __asm__ volatile("ecall"
-                   : "+r"(a0r)
-                   : "r"(a7r), "r"(a1r), "r"(a2r)
-                   : "memory");
-  return a0r;
-}
+#include "user/ecall.h"
 
 static void
 d_csrr_sstatus(void)
@@ -393,7 +380,7 @@ t_lde_badsys(void)
       100, -1, 0, 23, 39, 63, 1000, 0x7fffffff, 1L << 40, -1000000,
   };
   for (uint i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
-    long r = rawsyscall(nums[i], 0, 0, 0);
+    long r = (long)rawsyscall(nums[i], 0, 0, 0, 0, 0, 0);
     if (r != -1)
       fail("system call %ld returned %ld", nums[i], r);
   }

@@ -71,7 +71,7 @@ t_pipe_close(void)
     fail("pipe failed");
   pid = xfork();
   if (pid == 0) {
-    static char big[PGSIZE];
+    static char big[PIPESIZE];
     close(p[0]);
     for (int i = 0; i < 64; i++)
       if (write(p[1], big, sizeof(big)) < 0)

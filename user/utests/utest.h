@@ -30,7 +30,6 @@
 #define FAILCODE 77       /* exit status of a child that called fail() */
 #define SCRATCH "/utmp"   /* every test works in here */
 #define SELF "/utests"    /* this program, for the exec tests */
-#define TICKS_PER_SEC 10  /* uptime()/sleep() ticks are 100 ms */
 #define BADCALL_STATUS 99 /* "should not get here" exit status */
 
 /* One test: the function, its name on the result line, whether it is in
