@@ -20,7 +20,7 @@ user/checkfile.c):
 import re
 import time
 
-from harness import check, test
+from harness import check, tail as harness_tail, test
 
 
 def shell(t, cpus=2, **kw):
@@ -129,3 +129,37 @@ def crash_mid_write(t):
 @test()
 def crash_after_write(t):
     _crash(t, "done")
+
+
+# ------------------------------------------------------------ privileged targets
+
+@test(quick=True)
+def kill_init_refused(t):
+    """kill 1 at the shell: the kernel refuses (init is nobody's to end),
+    kill says so, and the machine goes on."""
+    m = shell(t)
+    start = m.mark()
+    out = m.run("kill 1", 20)
+    check("panic" not in m.output[start:], "kill 1 took the kernel down:\n%s"
+          % m.output[start:])
+    check("kill: cannot kill 1" in out, "kill 1 did not fail: %r" % out)
+    out = m.run("echo alive", 20)
+    check("alive" in out, "the shell did not answer after kill 1: %r" % out)
+
+
+@test(timeout=180)
+def init_survives_full_table(t):
+    """The process table full and the shell killed (lde procfull): init's
+    fork of a new shell fails; init must say so, retry, and start a shell
+    once the table has room again."""
+    m = shell(t)
+    start = m.mark()
+    m.send("lde procfull")
+    m.expect(r"procfull: table full with \d+ children", 60)
+    m.expect(r"init: fork failed", 60)
+    m.expect(r"procfull: done", 60)
+    m.wait_prompt(60)
+    out = m.run("echo alive", 20)
+    check("alive" in out, "no working shell after the table emptied: %r" % out)
+    check("panic" not in m.output[start:], "the kernel panicked:\n%s"
+          % harness_tail(m.output[start:]))

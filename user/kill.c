@@ -3,7 +3,8 @@
  *
  *   kill PID...
  *
- * Exits 1 if an argument is not a number or names no process.
+ * Exits 1 if an argument is not a number or names no process the caller
+ * may kill (init, pid 1, may not be killed: see README "Privileged calls").
  */
 #include "kernel/types.h"
 #include "user/user.h"
@@ -33,7 +34,7 @@ main(int argc, char *argv[])
       fprintf(2, "kill: %s is not a process id\n", argv[i]);
       status = 1;
     } else if (kill(atoi(argv[i])) < 0) {
-      fprintf(2, "kill: no process %s\n", argv[i]);
+      fprintf(2, "kill: cannot kill %s (no such process, or init)\n", argv[i]);
       status = 1;
     }
   }

@@ -22,6 +22,14 @@
  *               prints "badptr: write returned -1" and
  *               "badptr: read returned -1"
  *
+ * An attack on the system around it; the kernel and init must come
+ * through, which only the host can judge (tests/test_lde.py):
+ *   procfull    hides /sh, kills the shell it runs under and keeps the
+ *               process table full for HOLD_TICKS, so that init's fork of
+ *               a new shell fails; then puts /sh back and lets go.  Prints
+ *               "procfull: table full with N children" and, at the end,
+ *               "procfull: done".
+ *
  * These are demonstrations, for docs/lde.md and a look at the console;
  * the same guarantees, and many more, are tested by utests (user/utests/,
  * lde.c there).
@@ -33,10 +41,12 @@
 #include "kernel/riscv.h"
 #include "kernel/memlayout.h"
 #include "kernel/param.h"
+#include "kernel/procinfo.h"
 #include "user/user.h"
 #include "user/ecall.h"
 
-#define BADSYSNUM 200 /* no system call has this number */
+#define BADSYSNUM 200  /* no system call has this number */
+#define HOLD_TICKS 200 /* how long procfull keeps the table full */
 
 extern char end[]; /* the end of data and bss (user.ld) */
 
@@ -204,6 +214,73 @@ t_badptr(void)
   return ok && rok ? 0 : -1;
 }
 
+/* ------------------------------------------------- attacks on the system */
+
+static struct procinfo procinfo[NPROC];
+
+/* The parent of this process, from getprocs(); -1 if not found. */
+static int
+parentpid(void)
+{
+  int n = getprocs(procinfo, NPROC);
+  for (int i = 0; i < n; i++)
+    if (procinfo[i].pid == getpid())
+      return procinfo[i].ppid;
+  return -1;
+}
+
+/* Fork children that sleep until tick `until`, as many as the table takes
+ * now; returns how many. */
+static int
+fill(int until)
+{
+  int n = 0;
+  for (;;) {
+    int pid = fork();
+    if (pid < 0)
+      return n;
+    if (pid == 0) {
+      sleep(until - uptime());
+      exit(0);
+    }
+    n++;
+  }
+}
+
+static int
+t_procfull(void)
+{
+  int sh = parentpid();
+  if (sh <= 1) {
+    printf("procfull: FAIL no parent shell\n");
+    return -1;
+  }
+  /* Without /sh, each shell init starts dies at once and init pauses
+   * before the next: slots it frees are taken back here in that pause. */
+  if (link("/sh", "/sh.hidden") < 0 || unlink("/sh") < 0) {
+    printf("procfull: FAIL cannot hide /sh\n");
+    return -1;
+  }
+  int start = uptime(), n = 0, said = 0;
+  kill(sh);
+  while (uptime() - start < HOLD_TICKS) {
+    n += fill(start + HOLD_TICKS + 10);
+    if (!said && n > 0) {
+      printf("procfull: table full with %d children\n", n);
+      said = 1;
+    }
+    sleep(1);
+  }
+  if (link("/sh.hidden", "/sh") < 0 || unlink("/sh.hidden") < 0) {
+    printf("procfull: FAIL cannot put /sh back\n");
+    return -1;
+  }
+  while (n-- > 0)
+    wait(0);
+  printf("procfull: done\n");
+  return 0;
+}
+
 /* ---------------------------------------------------------------- main */
 
 struct demo {
@@ -213,11 +290,12 @@ struct demo {
 };
 
 static const struct demo demos[] = {
-    {"priv", t_priv, 0},     {"kread", t_kread, 0},
-    {"kwrite", t_kwrite, 0}, {"trampoline", t_trampoline, 0},
-    {"maxva", t_maxva, 0},   {"guard", t_guard, 0},
-    {"stack", t_stack, 0},   {"textwrite", t_textwrite, 0},
-    {"badsys", 0, t_badsys}, {"badptr", 0, t_badptr},
+    {"priv", t_priv, 0},         {"kread", t_kread, 0},
+    {"kwrite", t_kwrite, 0},     {"trampoline", t_trampoline, 0},
+    {"maxva", t_maxva, 0},       {"guard", t_guard, 0},
+    {"stack", t_stack, 0},       {"textwrite", t_textwrite, 0},
+    {"badsys", 0, t_badsys},     {"badptr", 0, t_badptr},
+    {"procfull", 0, t_procfull},
 };
 
 #define NDEMOS (int)(sizeof(demos) / sizeof(demos[0]))

@@ -11,6 +11,12 @@
  * A slot's root page table and trapframe page are allocated at boot and
  * kept for good (see sched.c for why a stale satp is then safe).
  *
+ * Privileged targets (the policy is stated in kernel/procinfo.h): init
+ * cannot be killed, and only processes near init in the family tree (its
+ * shell and the shell's own commands: the console user) hold the console
+ * privilege that halt and evlog require.  Depth is fixed at fork, so an
+ * orphan handed to init gains nothing.
+ *
  * Locks (order: wait_lock -> p->lock -> runqueue lock), see proc.h for
  * the fields each guards.
  */
@@ -108,6 +114,7 @@ found:
   p->heap_start = 0;
   p->tracemask = (struct tracemask){0};
   p->fp_used = 0;
+  p->depth = 0;
   memset(p->trapframe, 0, PGSIZE);
   proc_tlb_changed(p); /* a new address space in this ASID */
   memset(&p->context, 0, sizeof(p->context));
@@ -198,6 +205,7 @@ proc_fork(void)
   np->cwd = idup(p->cwd);
   safestrcpy(np->name, p->name, sizeof(np->name));
   np->tracemask = p->tracemask;
+  np->depth = MIN(p->depth + 1, CONSOLE_DEPTH + 1); /* saturates */
   np->fp = p->fp; /* saved at this system call's entry, so current */
   np->fp_used = p->fp_used;
   np->fp_gen++;
@@ -294,9 +302,13 @@ proc_wait(uint64 addr)
   }
 }
 
+/* Mark process pid killed.  -1 if there is none, or it is init: init
+ * keeps the machine usable (it restarts the shell), so nobody ends it. */
 int
 proc_kill(int pid)
 {
+  if (pid == initproc->pid)
+    return -1;
   for (struct proc *p = procs; p < &procs[NPROC]; p++) {
     acquire(&p->lock);
     if (p->pid == pid && p->state != UNUSED && p->state != ZOMBIE) {
@@ -311,6 +323,13 @@ proc_kill(int pid)
     release(&p->lock);
   }
   return -1;
+}
+
+/* Does p hold the console privilege (may halt and read the event log)? */
+int
+proc_console(struct proc *p)
+{
+  return p->depth <= CONSOLE_DEPTH;
 }
 
 void
@@ -382,13 +401,16 @@ static const char *const state_names[] = {
     [RUNNABLE] = "runnable", [RUNNING] = "run", [ZOMBIE] = "zombie",
 };
 
-/* Copy up to max struct procinfo to user address dst; returns the count. */
+/* Copy up to max struct procinfo to user address dst; returns the count.
+ * Each record is cleared first: padding and the bytes after the name's
+ * NUL would otherwise carry old kernel-stack contents to the user. */
 int
 proc_list(uint64 dst, int max)
 {
   int n = 0;
   for (struct proc *p = procs; p < &procs[NPROC] && n < max; p++) {
     struct procinfo info;
+    memset(&info, 0, sizeof(info));
     acquire(&p->lock);
     if (p->state == UNUSED) {
       release(&p->lock);
@@ -396,6 +418,7 @@ proc_list(uint64 dst, int max)
     }
     info.pid = p->pid;
     info.state = p->state;
+    info.console = proc_console(p);
     info.size = p->sz;
     safestrcpy(info.name, p->name, sizeof(info.name));
     release(&p->lock);

@@ -67,6 +67,9 @@ struct proc {
   /* guarded by wait_lock */
   struct proc *parent;
 
+  /* set by fork before the process first runs, never changed after */
+  int depth; /* forks below init, saturating at CONSOLE_DEPTH + 1 */
+
   /* private */
   uint64 kstack;               /* bottom of the kernel stack */
   uint64 sz;                   /* user memory is [0, sz), minus holes */
@@ -95,6 +98,7 @@ int proc_fork(void);
 __attribute__((noreturn)) void proc_exit(int status);
 int proc_wait(uint64 status_addr);
 int proc_kill(int pid);
+int proc_console(struct proc *p);
 int proc_killed(struct proc *p);
 void proc_set_killed(struct proc *p);
 int proc_grow(int n);
