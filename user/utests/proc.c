@@ -1,6 +1,7 @@
 /*
  * utests, processes: fork, exit, wait, kill, the process table's limit,
- * sleep and uptime, and ldx's own process calls (getprocs, freepages).
+ * sleep and uptime, ldx's own process calls (getprocs, freepages), and the
+ * privileged calls' policy (kill of init, halt, evlog).
  */
 #include "user/utests/utest.h"
 
@@ -292,10 +293,124 @@ t_getprocs(void)
     fail("freepages returned %d", freepages());
   if (trace(0) != 0)
     fail("trace(0) did not return 0");
-  if (evlog((struct event *)info, 0) != 0)
-    fail("evlog(buf, 0) did not return 0");
+  /* evlog is the console user's (see t_privileged): a test may lack it. */
+  if (evlog((struct event *)info, 0) != (info[me].console ? 0 : -1))
+    fail("evlog(buf, 0) by a process with console %d returned %d",
+         info[me].console, evlog((struct event *)info, 0));
   if (evlog((struct event *)info, -1) != -1)
     fail("evlog(buf, -1) did not return -1");
+}
+
+/* getprocs copies whole records: every byte after a name's NUL is 0,
+ * whatever the buffer held before (kernel bytes must not leak). */
+static void
+t_getprocs_clean(void)
+{
+  static struct procinfo info[NPROC];
+  for (int round = 0; round < 20; round++) {
+    memset(info, 0xa5, sizeof(info));
+    int n = getprocs(info, NPROC);
+    if (n < 3)
+      fail("getprocs returned %d", n);
+    for (int i = 0; i < n; i++) {
+      const char *nm = info[i].name;
+      uint len = 0;
+      while (len < sizeof(info[i].name) && nm[len])
+        len++;
+      if (len == sizeof(info[i].name))
+        fail("pid %d: the name has no NUL", info[i].pid);
+      for (uint k = len; k < sizeof(info[i].name); k++)
+        if (nm[k] != 0)
+          fail("pid %d (%s): name byte %d after the NUL is 0x%x", info[i].pid,
+               nm, k, (uchar)nm[k]);
+      if (info[i].console != 0 && info[i].console != 1)
+        fail("pid %d: console is %d", info[i].pid, info[i].console);
+    }
+  }
+}
+
+/* This process's getprocs record; fails if missing. */
+static struct procinfo
+myinfo(void)
+{
+  static struct procinfo info[NPROC];
+  int n = getprocs(info, NPROC);
+  for (int i = 0; i < n; i++)
+    if (info[i].pid == getpid())
+      return info[i];
+  fail("getprocs does not list pid %d", getpid());
+}
+
+/* Below `levels` more forks, the privileged calls must be refused. */
+static void
+refused_below(int levels)
+{
+  if (levels > 0) {
+    int pid = xfork();
+    if (pid == 0) {
+      refused_below(levels - 1);
+      exit(0);
+    }
+    expect_status(pid, 0, "a descendant");
+    return;
+  }
+  struct event ev[4];
+  if (myinfo().console != 0)
+    fail("a process %d forks below a test has the console privilege",
+         CONSOLE_DEPTH + 1);
+  if (kill(1) != -1)
+    fail("kill(1) did not return -1");
+  if (evlog(ev, 4) != -1)
+    fail("evlog by a process without the console privilege worked");
+  if (halt() != -1) /* on a kernel that allows it, the suite ends here */
+    fail("halt by a process without the console privilege returned");
+}
+
+/* The privileged calls (kernel/procinfo.h): nobody kills init; halt and
+ * evlog only for the console user (init, its shell, the shell's commands). */
+static void
+t_privileged(void)
+{
+  static struct procinfo info[NPROC];
+  if (kill(1) != -1)
+    fail("kill(1) did not return -1");
+  int n = getprocs(info, NPROC), init = -1;
+  for (int i = 0; i < n; i++)
+    if (info[i].pid == 1)
+      init = i;
+  if (init < 0 || info[init].state == ZOMBIE)
+    fail("init is gone after kill(1)");
+  if (info[init].console != 1)
+    fail("init does not have the console privilege");
+  /* A test runs at least one fork below init, so CONSOLE_DEPTH more forks
+   * are certainly past the console's reach. */
+  refused_below(CONSOLE_DEPTH);
+  /* An orphan handed to init gains nothing.  It answers through q: a
+   * byte when it was refused everything, nothing if it failed. */
+  int p[2], q[2];
+  if (pipe(p) < 0 || pipe(q) < 0)
+    fail("pipe failed");
+  int pid = xfork();
+  if (pid == 0) {
+    if (xfork() == 0) {
+      char c;
+      close(p[1]);
+      close(q[0]);
+      read(p[0], &c, 1); /* the parent is gone: now init's child */
+      refused_below(CONSOLE_DEPTH - 1);
+      xwrite(q[1], "y", 1);
+      exit(0);
+    }
+    exit(0);
+  }
+  expect_status(pid, 0, "the orphan's parent");
+  close(p[0]);
+  close(p[1]); /* lets the orphan go on */
+  close(q[1]);
+  char c = 0;
+  if (read(q[0], &c, 1) != 1 || c != 'y')
+    fail("the orphan was not refused the privileged calls");
+  close(q[0]);
 }
 
 const struct utest utests_proc[] = {
@@ -307,5 +422,7 @@ const struct utest utests_proc[] = {
     {t_nproc, "nproc", 1, 60},
     {t_sleep_uptime, "sleep_uptime", 1, 30},
     {t_getprocs, "ldx_calls", 1, 30},
+    {t_getprocs_clean, "getprocs_clean", 1, 30},
+    {t_privileged, "privileged", 1, 30},
     {0, 0, 0, 0},
 };

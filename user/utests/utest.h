@@ -25,6 +25,7 @@
 #include "kernel/riscv.h"
 #include "kernel/memlayout.h"
 #include "kernel/procinfo.h"
+#include "kernel/evlog.h"
 #include "user/user.h"
 
 #define FAILCODE 77       /* exit status of a child that called fail() */
