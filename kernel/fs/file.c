@@ -10,7 +10,9 @@
  * pipe/ip fields of a file in use never change until it is freed.
  * A write to an inode is split into pieces that each fit in one
  * transaction, so a big write never overflows the log (it is atomic per
- * piece, not as a whole, as in xv6).
+ * piece, not as a whole, as in xv6).  A write that stops part-way (disk
+ * full, the largest file size, a bad address) returns the bytes it wrote;
+ * -1 only when it wrote none.
  *
  * Locks: ftable.lock (spin) guards every ref; f->off is guarded by the
  * inode's sleep lock.  ftable.lock is never held across I/O.
@@ -179,17 +181,21 @@ filewrite(struct file *f, uint64 addr, int n)
   while (done < n) {
     begin_op();
     ilock(f->ip);
-    /* Up to span whole or partial blocks, starting at the current one. */
+    /* Up to span whole or partial blocks, starting at the current one,
+     * and never past the largest file (f->off <= MAXFILE * BSIZE). */
     uint limit = (f->off / BSIZE + span) * BSIZE - f->off;
-    uint m = MIN((uint)(n - done), limit);
-    int r = writei(f->ip, 1, addr + done, f->off, m);
-    if (r > 0)
+    uint room = f->off < MAXFILE * BSIZE ? MAXFILE * BSIZE - f->off : 0;
+    uint m = MIN((uint)(n - done), MIN(limit, room));
+    int r = m == 0 ? 0 : writei(f->ip, 1, addr + done, f->off, m);
+    if (r > 0) {
       f->off += r;
+      done += r;
+    }
     iunlock(f->ip);
     end_op();
-    if (r != (int)m)
-      break; /* out of space, past MAXFILE, or a bad address */
-    done += r;
+    if (m == 0 || r != (int)m)
+      break; /* at MAXFILE, out of space, or a bad address */
   }
-  return done == n ? n : -1;
+  /* What was written stays written: say how much, as write(2) does. */
+  return done > 0 || n == 0 ? done : -1;
 }

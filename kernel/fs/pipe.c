@@ -13,7 +13,9 @@
  *
  * A reader sleeps while the pipe is empty and a writer exists; a writer
  * sleeps while it is full and a reader exists; a writer with no reader
- * gets -1.  A killed process stops waiting and gets -1.
+ * gets -1.  A killed process stops waiting and gets -1.  A write cut short
+ * (the reader gone, killed, a bad address) returns the bytes it put in,
+ * or -1 if none.
  *
  * Locks: pi->lock (spin) guards everything in the pipe and is held across
  * copyin/copyout, which walk the page table and never fault or sleep.
@@ -149,7 +151,7 @@ pipewrite(struct pipe *pi, uint64 addr, int n)
   while (done < n) {
     if (!pi->readopen || proc_killed(p)) {
       release(&pi->lock);
-      return -1;
+      return done > 0 ? done : -1; /* what went in stays in */
     }
     uint space = PIPESIZE - (pi->nwrite - pi->nread);
     if (space == 0) {

@@ -19,14 +19,21 @@ t_bigfile(void)
   static char buf[5000];
   const int total = MAXFILE * BSIZE;
   int fd = xopen("big", O_CREATE | O_RDWR);
-  for (int off = 0; off < total;) {
-    int m = total - off < (int)sizeof(buf) ? total - off : (int)sizeof(buf);
+  const int last = 1000; /* written by a write asking for more */
+  for (int off = 0; off < total - last;) {
+    int m = total - last - off < (int)sizeof(buf) ? total - last - off
+                                                  : (int)sizeof(buf);
     fillpat(buf, m, 14, off);
     int r = write(fd, buf, m);
     if (r != m)
       fail("write of %d bytes at offset %d returned %d", m, off, r);
     off += m;
   }
+  fillpat(buf, 3 * last, 14, total - last);
+  int r = write(fd, buf, 3 * last);
+  if (r != last)
+    fail("a write of %d bytes %d before MAXFILE returned %d", 3 * last, last,
+         r);
   if (write(fd, "x", 1) != -1)
     fail("a write past MAXFILE blocks did not return -1");
   struct stat st;

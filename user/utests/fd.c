@@ -111,9 +111,9 @@ t_write_badptr(void)
 {
   char *heapend = alignbrk();
   const char *bad[] = {
-      (char *)KERNBASE, (char *)(MAXVA - 1), (char *)(MAXVA - 8),
-      unmapped(),       (char *)TRAPFRAME,   (char *)TRAMPOLINE,
-      (char *)(-16L),   heapend - 8,         (char *)(USERTOP - 8),
+      (char *)KERNBASE, (char *)(MAXVA - 1),   (char *)(MAXVA - 8),
+      unmapped(),       (char *)TRAPFRAME,     (char *)TRAMPOLINE,
+      (char *)(-16L),   (char *)(USERTOP - 8),
   };
   int fd = xopen("wb", O_CREATE | O_RDWR);
   for (uint i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -136,6 +136,60 @@ t_write_badptr(void)
     fail("write from program text failed");
   close(fd);
   xunlink("wb");
+  (void)heapend;
+}
+
+/* A write that stops part-way returns the bytes it wrote (they are
+ * there), not -1: a source that runs into unmapped memory, a pipe whose
+ * reader leaves. */
+static void
+t_write_partial(void)
+{
+  char *heapend = alignbrk();
+  int fd = xopen("wp", O_CREATE | O_RDWR);
+  /* One block's worth of good bytes, then unmapped memory (the kernel
+   * copies a block at a time, so it stops at the block boundary). */
+  int r = write(fd, heapend - BSIZE, 2 * BSIZE);
+  if (r != BSIZE)
+    fail("write(file) of %d good and %d unmapped bytes returned %d", BSIZE,
+         BSIZE, r);
+  struct stat st;
+  if (fstat(fd, &st) < 0 || st.size != BSIZE)
+    fail("after the partial write the file has %d bytes", (int)st.size);
+  xwrite(fd, "z", 1); /* the offset moved by what was written */
+  if (fstat(fd, &st) < 0 || st.size != BSIZE + 1)
+    fail("the next write did not append: size %d", (int)st.size);
+  close(fd);
+  xunlink("wp");
+
+  int p[2];
+  /* The reader takes one pipeful and leaves while the writer waits. */
+  enum { BIG = 3 * PGSIZE };
+  char *buf = xsbrk(BIG);
+  memset(buf, 'w', BIG);
+  if (pipe(p) < 0)
+    fail("pipe failed");
+  int pid = xfork();
+  if (pid == 0) {
+    close(p[1]);
+    int got = 0;
+    while (got < PGSIZE) {
+      int n = read(p[0], buf, PGSIZE - got);
+      if (n <= 0)
+        exit(1);
+      got += n;
+    }
+    exit(0);
+  }
+  close(p[0]);
+  r = write(p[1], buf, BIG);
+  if (r < PGSIZE || r >= BIG)
+    fail("write to a pipe whose reader left after %d bytes returned %d", PGSIZE,
+         r);
+  expect_status(pid, 0, "the reader");
+  if (write(p[1], buf, 1) != -1)
+    fail("a write with no reader left did not return -1");
+  close(p[1]);
 }
 
 static void
@@ -269,6 +323,7 @@ const struct utest utests_fd[] = {
     {t_rw_direction, "rw_direction", 1, 30},
     {t_read_badptr, "read_badptr", 1, 30},
     {t_write_badptr, "write_badptr", 1, 30},
+    {t_write_partial, "write_partial", 1, 30},
     {t_rw_badlen, "rw_badlen", 1, 30},
     {t_nofile, "nofile", 1, 30},
     {t_nfile, "nfile", 0, 60},
