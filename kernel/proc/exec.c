@@ -5,7 +5,8 @@
  * own permissions, a guard page, the stack with argv on it) and only then
  * swaps it in, so any failure (a missing or truncated file, a corrupt or
  * hostile ELF header, no memory) leaves the caller exactly as it was and
- * returns -1.
+ * returns -1.  Every offset and size from the file is checked against the
+ * file's length at full width before it is used.
  *
  * New user layout (see memlayout.h): segments from 0, one unmapped guard
  * page, USERSTACK stack pages, then the heap that sbrk grows.
@@ -50,8 +51,20 @@ load_segment(pagetable_t pt, struct inode *ip, uint64 va, uint64 off, uint64 n)
   return 0;
 }
 
-/* Check the header and load every PT_LOAD segment; returns the end of the
- * highest segment, or 0 on any error. */
+/* Is [off, off + n) inside ip's bytes?  At full 64-bit width: readi
+ * takes a 32-bit offset, so a larger one must never reach it. */
+static int
+in_file(struct inode *ip, uint64 off, uint64 n)
+{
+  return off + n >= off && off + n <= ip->size;
+}
+
+/*
+ * Check the header and load every PT_LOAD segment; returns the end of the
+ * highest segment, or 0 on any error.  Segments may not share a page: a
+ * merge would have to give the page the union of their permissions
+ * (writable code, say), so an image that asks for it is refused.
+ */
 static uint64
 load_program(pagetable_t pt, struct inode *ip, struct elfhdr *eh)
 {
@@ -62,19 +75,27 @@ load_program(pagetable_t pt, struct inode *ip, struct elfhdr *eh)
       eh->phnum == 0 || eh->phnum > MAX_PHNUM)
     return 0;
 
+  uint64 lo[MAX_PHNUM], hi[MAX_PHNUM]; /* pages of the segments so far */
+  int nseg = 0;
   uint64 top = 0;
   for (int i = 0; i < eh->phnum; i++) {
     struct proghdr ph;
     uint64 at = eh->phoff + i * sizeof(ph);
-    if (at < eh->phoff ||
+    if (at < eh->phoff || !in_file(ip, at, sizeof(ph)) ||
         readi(ip, 0, (uint64)&ph, at, sizeof(ph)) != sizeof(ph))
       return 0;
     if (ph.type != PT_LOAD || ph.memsz == 0)
       continue;
     uint64 end = ph.vaddr + ph.memsz;
     if (ph.filesz > ph.memsz || end < ph.vaddr || end > USERTOP ||
-        ph.off + ph.filesz < ph.off)
+        !in_file(ip, ph.off, ph.filesz))
       return 0;
+    uint64 first = PGROUNDDOWN(ph.vaddr), last = PGROUNDUP(end);
+    for (int k = 0; k < nseg; k++)
+      if (first < hi[k] && lo[k] < last)
+        return 0; /* shares a page with an earlier segment */
+    lo[nseg] = first;
+    hi[nseg++] = last;
     if (uvm_alloc(pt, ph.vaddr, end, segment_perm(ph.flags)) < 0)
       return 0;
     if (load_segment(pt, ip, ph.vaddr, ph.off, ph.filesz) < 0)

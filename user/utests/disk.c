@@ -30,10 +30,10 @@ t_bigfile(void)
     off += m;
   }
   fillpat(buf, 3 * last, 14, total - last);
-  int r = write(fd, buf, 3 * last);
-  if (r != last)
+  int w = write(fd, buf, 3 * last);
+  if (w != last)
     fail("a write of %d bytes %d before MAXFILE returned %d", 3 * last, last,
-         r);
+         w);
   if (write(fd, "x", 1) != -1)
     fail("a write past MAXFILE blocks did not return -1");
   struct stat st;

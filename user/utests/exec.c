@@ -245,6 +245,126 @@ t_exec_trunc(void)
   xunlink("part");
 }
 
+/* ---------------------------------------------------- hand-made ELF files */
+
+/* The layout exec reads (the format's fact, kept in one place). */
+#include "kernel/proc/elf.h"
+#include "kernel/syscall.h"
+
+#define ELF_CODE 0x100 /* where the program's three instructions start */
+#define ELF_STATUS 42  /* what the program exits with */
+#define ELF_NOEXEC 7   /* the child's status when exec returned */
+#define ELF_SIZE 0x110
+
+/* A tiny static program: exit(ELF_STATUS).  One R+X PT_LOAD segment maps
+ * the whole file at 0; a second phdr slot is left for variations. */
+static void
+mkelf(char *img, struct elfhdr **eh, struct proghdr **ph)
+{
+  memset(img, 0, ELF_SIZE);
+  struct elfhdr *h = (struct elfhdr *)img;
+  h->magic = ELF_MAGIC;
+  h->ident[0] = ELFCLASS64;
+  h->ident[1] = ELFDATA2LSB;
+  h->ident[2] = 1; /* EV_CURRENT */
+  h->type = ET_EXEC;
+  h->machine = EM_RISCV;
+  h->version = 1;
+  h->entry = ELF_CODE;
+  h->phoff = sizeof(*h);
+  h->ehsize = sizeof(*h);
+  h->phentsize = sizeof(struct proghdr);
+  h->phnum = 1;
+  struct proghdr *p = (struct proghdr *)(img + sizeof(*h));
+  p->type = PT_LOAD;
+  p->flags = PF_R | PF_X;
+  p->off = 0;
+  p->vaddr = 0;
+  p->filesz = p->memsz = ELF_SIZE;
+  p->align = PGSIZE;
+  static const uint code[] = {
+      0x00000513 | ELF_STATUS << 20, /* addi a0, zero, ELF_STATUS */
+      0x00000893 | SYS_exit << 20,   /* addi a7, zero, SYS_exit */
+      0x00000073,                    /* ecall */
+  };
+  memmove(img + ELF_CODE, code, sizeof(code));
+  *eh = h;
+  *ph = p;
+}
+
+/* Write img to path, exec it in a child, return the child's status. */
+static int
+runelf(const char *path, const char *img)
+{
+  int fd = xopen(path, O_CREATE | O_TRUNC | O_WRONLY);
+  xwrite(fd, img, ELF_SIZE);
+  close(fd);
+  int pid = xfork();
+  if (pid == 0) {
+    char *argv[] = {"elf", 0};
+    exec(path, argv);
+    exit(ELF_NOEXEC);
+  }
+  return waitfor(pid);
+}
+
+/* exec checks ELF offsets at full width (a 32-bit readi offset must not
+ * wrap them onto good data) and refuses PT_LOAD segments that share a
+ * page (their permissions would merge). */
+static void
+t_exec_elfcheck(void)
+{
+  static char img[ELF_SIZE];
+  struct elfhdr *eh;
+  struct proghdr *ph;
+  mkelf(img, &eh, &ph);
+  if (runelf("elf", img) != ELF_STATUS)
+    fail("the hand-made ELF file does not run");
+
+  mkelf(img, &eh, &ph);
+  eh->phoff += 1UL << 32; /* = the good offset, modulo 2^32 */
+  if (runelf("elf", img) != ELF_NOEXEC)
+    fail("exec accepted program headers at offset 2^32 + %d", (int)sizeof(*eh));
+
+  mkelf(img, &eh, &ph);
+  ph->off = 1UL << 32;
+  if (runelf("elf", img) != ELF_NOEXEC)
+    fail("exec accepted a segment at file offset 2^32");
+
+  mkelf(img, &eh, &ph);
+  ph->filesz = ph->memsz = ELF_SIZE + 1;
+  if (runelf("elf", img) != ELF_NOEXEC)
+    fail("exec accepted a segment reaching past the end of the file");
+
+  /* A writable segment on the code's page, and one a page up that
+   * overlaps it by a byte. */
+  static const uint64 wvaddr[][2] = {{0x80, 0x10}, {0, 1}, {PGSIZE - 1, 2}};
+  for (int i = 0; i < 3; i++) {
+    mkelf(img, &eh, &ph);
+    eh->phnum = 2;
+    ph[1] = ph[0];
+    ph[1].flags = PF_R | PF_W;
+    ph[1].vaddr = wvaddr[i][0];
+    ph[1].off = 0;
+    ph[1].filesz = 0;
+    ph[1].memsz = wvaddr[i][1];
+    if (runelf("elf", img) != ELF_NOEXEC)
+      fail("exec accepted a writable segment at %p sharing the code's page",
+           (void *)wvaddr[i][0]);
+  }
+  /* The same segment on the next page is fine. */
+  mkelf(img, &eh, &ph);
+  eh->phnum = 2;
+  ph[1] = ph[0];
+  ph[1].flags = PF_R | PF_W;
+  ph[1].vaddr = PGSIZE;
+  ph[1].filesz = 0;
+  ph[1].memsz = 16;
+  if (runelf("elf", img) != ELF_STATUS)
+    fail("exec refused a writable segment on its own page");
+  xunlink("elf");
+}
+
 const struct utest utests_exec[] = {
     {t_exec_args, "exec_args", 1, 30},
     {t_exec_maxarg, "exec_maxarg", 1, 30},
@@ -253,5 +373,6 @@ const struct utest utests_exec[] = {
     {t_exec_dir, "exec_dir", 1, 30},
     {t_exec_notelf, "exec_notelf", 1, 30},
     {t_exec_trunc, "exec_trunc", 1, 60},
+    {t_exec_elfcheck, "exec_elfcheck", 1, 30},
     {0, 0, 0, 0},
 };
