@@ -64,9 +64,10 @@ kmain(uint64 hartid, uint64 dtb_pa)
   kalloc_init((uint64)end, ram_end);
   kvm_init(ram_end);
   mycpu()->hartid = hartid;
-  proc_init();
+  /* Paging on before proc_init: the scheduler's ASID probe needs it. */
   kvm_init_hart();
   uart_use_paging();
+  proc_init();
   plic_init();
   timer_init(bootinfo.timebase_hz);
   console_init();

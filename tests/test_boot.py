@@ -11,6 +11,8 @@ What the kernel prints and these tests rely on:
 import os
 import re
 import shutil
+import socket
+import subprocess
 
 import harness
 from harness import check, test
@@ -141,3 +143,33 @@ def build_no_warnings(t):
                                   % (len(warn), "\n".join(warn[:40])))
     shutil.rmtree(scratch, ignore_errors=True)
 
+
+
+@test(timeout=120)
+def asid_probe_paging_on(t):
+    """The scheduler's ASID probe (in sched_init) writes the ASID field of
+    satp and reads back how many bits stick; in Bare mode those bits mean
+    nothing, so paging must be on by then.  Stops the boot there with gdb
+    and reads satp's MODE field: 8 (Sv39)."""
+    port = _free_port()
+    kernel = harness.build().kernel
+    m = t.boot(cpus=1, gdbport=port, gdb_wait=True)
+    r = subprocess.run(
+        ["gdb-multiarch", "-nx", "-batch", kernel,
+         "-ex", "target remote 127.0.0.1:%d" % port,
+         "-ex", "break sched_init", "-ex", "continue",
+         "-ex", "printf \"satp=%lx\\n\", $satp"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, timeout=90)
+    m.kill()
+    found = re.search(r"satp=([0-9a-f]+)", r.stdout)
+    check(found, "gdb did not print satp:\n%s" % r.stdout[-2000:])
+    mode = int(found.group(1), 16) >> 60
+    check(mode == 8, "satp MODE is %d at the ASID probe (8 is Sv39, 0 is "
+          "paging off)" % mode)
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -45,8 +45,11 @@ sched_init(void)
 {
   spinlock_init_ranked(&rq.lock, "runqueue", LOCK_RANK_RUNQ);
   /* Can this hart tell NPROC address spaces apart?  Write all ones in the
-   * ASID field and see how many bits stick. */
+   * ASID field and see how many bits stick.  Only with paging on: with
+   * satp in Bare mode the other fields need not hold anything. */
   uint64 old = csr_read(satp);
+  if ((old & SATP_MODE_SV39) != SATP_MODE_SV39)
+    panic("sched_init: the ASID probe needs paging on");
   csr_write(satp, old | (SATP_ASID_MASK << SATP_ASID_SHIFT));
   uint64 bits = (csr_read(satp) >> SATP_ASID_SHIFT) & SATP_ASID_MASK;
   csr_write(satp, old);
