@@ -18,7 +18,7 @@ enum evtype {
 };
 
 struct event {
-  uint64 time; /* the time CSR (10 MHz on QEMU virt) */
+  uint64 time; /* the time CSR; timebase() gives its rate */
   uint64 arg;
   int pid; /* the process running (or switched to) */
   ushort hart;

@@ -54,9 +54,8 @@
 #include "kernel/riscv.h"
 #include "user/user.h"
 
-#define TIMEBASE_HZ 10000000UL /* the time CSR's rate (device tree) */
-#define NS_PER_TICK (1000000000UL / TIMEBASE_HZ)
-#define MINROUND (TIMEBASE_HZ / 10) /* a round lasts at least 100 ms */
+#define NS_PER_SEC 1000000000UL
+#define MINROUND (hz / 10) /* a round lasts at least 100 ms */
 #define DEFROUNDS 9
 #define MAXROUNDS 50
 #define MAXOPS (1 << 24) /* calibration stops doubling here */
@@ -69,6 +68,7 @@
 #define LOOPCHUNK 1000 /* calibration-loop iterations per "loop" op */
 #define LOOPROUNDS 5   /* rounds of each calibration */
 
+static uint64 hz; /* the time CSR's rate, asked of the kernel */
 static char buf[CHUNK];
 static char rbuf[CHUNK];
 static char failmsg[64];
@@ -329,11 +329,12 @@ static const struct bench benches[] = {
 };
 #define NBENCH ((int)(sizeof(benches) / sizeof(benches[0])))
 
-/* Print ticks*NS_PER_TICK/ops as microseconds with three decimals. */
+/* Print ticks (of the time CSR) per op as microseconds with three
+ * decimals. */
 static void
 print_us(uint64 ticks, uint64 ops)
 {
-  uint64 ns = ticks * NS_PER_TICK / ops;
+  uint64 ns = ticks * NS_PER_SEC / hz / ops;
   printf(" %lu.%lu%lu%lu", ns / 1000, ns / 100 % 10, ns / 10 % 10, ns % 10);
 }
 
@@ -381,7 +382,7 @@ run(const struct bench *b, int rounds)
     times[i] = t;
   }
   uint64 ops = (uint64)n * rounds;
-  printf("bench %s %lu %lu", b->name, ops, total * NS_PER_TICK / 1000);
+  printf("bench %s %lu %lu", b->name, ops, total * NS_PER_SEC / hz / 1000);
   print_us(total, ops);
   print_us(times[0].ticks, n);
   print_us(times[rounds / 2].ticks, n);
@@ -409,6 +410,7 @@ main(int argc, char *argv[])
   int rounds = DEFROUNDS;
   int first = 1;
   int once = 0; /* -n OPS: run each benchmark once, OPS ops, untimed */
+  hz = timebase();
   while (argc > first + 1 && argv[first][0] == '-') {
     if (strcmp(argv[first], "-r") == 0)
       rounds = atoi(argv[first + 1]);

@@ -14,11 +14,11 @@
  * calls on one timeline.
  *
  * Output:
- *   evdump: hz 10000000 events N         first line
+ *   evdump: hz HZ events N               first line
  *   evname PID NAME                      names for the workload's pids
  *   ev TIME HART TYPE PID ARG [NOTE]     one per event
  *   evdump: end                          last line
- * TIME is the time CSR (TIMEBASE_HZ); TYPE is trap, syscall, switch, timer
+ * TIME is the time CSR, HZ its rate (timebase()); TYPE is trap, syscall, switch, timer
  * or exit; ARG is decimal (scause for trap, the call's number for syscall,
  * the previous pid for a switch to pid 0, the status for exit); NOTE is
  * the system call's name or the trap cause's (kernel/evlog.h, with '-' for
@@ -34,12 +34,13 @@
 #include "kernel/param.h"
 #include "user/user.h"
 
-#define TIMEBASE_HZ 10000000UL
-#define TICKS_PER_MS (TIMEBASE_HZ / 1000)
+#define TICKS_PER_MS (hz / 1000)
 #define DEMO_MS 300 /* how long the workload runs */
 #define BURST_MS 3  /* the caller computes this long between calls */
 #define MAXEV (NCPU * EVLOG_PER_HART)
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static uint64 hz; /* the time CSR's rate, asked of the kernel */
 
 static const char *const callnames[] = {
 #define SYSCALL(num, name, ret, params) [num] = #name,
@@ -101,7 +102,7 @@ dump(void)
     fprintf(2, "evdump: evlog failed\n");
     return 1;
   }
-  printf("evdump: hz %lu events %d\n", TIMEBASE_HZ, n);
+  printf("evdump: hz %lu events %d\n", hz, n);
   for (int i = 0; i < n; i++) {
     struct event *e = &ev[i];
     const char *type = e->type < NTYPENAMES && typenames[e->type]
@@ -177,6 +178,7 @@ workload(void)
 int
 main(int argc, char *argv[])
 {
+  hz = timebase();
   if (argc == 2 && strcmp(argv[1], "-w") == 0) {
     workload();
     return dump();

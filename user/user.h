@@ -15,7 +15,7 @@ struct procinfo;
 struct event;
 
 /* System calls: fork, exit, wait, ... and ldx's halt, freepages, getprocs,
- * evlog, tracemask.  Every one returns -1 on error.  A second name
+ * evlog, tracemask, timebase.  Every one returns -1 on error.  A second name
  * (pause for sleep) has the same type; a wrapped call's stub is sys_name
  * (sys_sbrk(n, how)) and the library below provides name(). */
 #define SYSARG(kind, type, ref, size) type

@@ -15,9 +15,13 @@
  * material assumes.  Ticks follow the time CSR, so they stay right however
  * the quantum is set.
  *
+ * timebase() tells user programs the time CSR's rate (from the device
+ * tree), so nothing outside the kernel assumes it.
+ *
  * Locks: tickslock guards ticks; sleepers wait on &ticks.
  */
 #include "kernel/trap/trap.h"
+#include "kernel/trap/sysdecl.h"
 #include "kernel/arch/boot.h"
 #include "kernel/arch/csr.h"
 #include "kernel/arch/sbi.h"
@@ -36,6 +40,7 @@ volatile uint ticks;
 struct spinlock tickslock;
 int timer_preempt = PREEMPT;
 
+static uint64 timebase;     /* time-CSR units per second (device tree) */
 static uint64 quantum;      /* time-CSR units per quantum */
 static uint64 tick_len;     /* time-CSR units per tick */
 static uint64 next_tick;    /* when the timekeeper counts the next tick */
@@ -46,6 +51,7 @@ void
 timer_init(uint64 timebase_hz)
 {
   spinlock_init(&tickslock, "time");
+  timebase = timebase_hz;
   quantum = timebase_hz * QUANTUM_MS / 1000;
   tick_len = timebase_hz * TICK_MS / 1000;
   next_tick = r_time() + tick_len;
@@ -84,4 +90,12 @@ timer_intr(void)
 
   if (report_ticks && c->ticks_seen == 1000 / QUANTUM_MS)
     printf("hart %d: ticks %lu, uptime %u\n", c->hartid, c->ticks_seen, ticks);
+}
+
+/* ldx: the time CSR's rate in Hz, so that user programs that read the CSR
+ * (rdtime) need not assume QEMU's 10 MHz. */
+uint64
+sys_timebase(void)
+{
+  return timebase;
 }

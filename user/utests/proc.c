@@ -299,6 +299,17 @@ t_getprocs(void)
          info[me].console, evlog((struct event *)info, 0));
   if (evlog((struct event *)info, -1) != -1)
     fail("evlog(buf, -1) did not return -1");
+  /* timebase() is the time CSR's rate: two seconds of ticks (which follow
+   * that CSR) must advance it by about twice that (a rate off by a factor
+   * of two fails; a late wake-up needs almost two seconds to). */
+  uint64 hz = timebase(), t0, t1;
+  if (hz < 1000)
+    fail("timebase() returned %lu", hz);
+  __asm__ volatile("rdtime %0" : "=r"(t0));
+  sleep(2 * TICKS_PER_SEC);
+  __asm__ volatile("rdtime %0" : "=r"(t1));
+  if (t1 - t0 < 2 * hz * 9 / 10 || t1 - t0 > 2 * hz * 19 / 10)
+    fail("a 2 s sleep took %lu time units at timebase() %lu Hz", t1 - t0, hz);
 }
 
 /* getprocs copies whole records: every byte after a name's NUL is 0,
