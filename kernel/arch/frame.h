@@ -27,7 +27,7 @@
 #define TF_KERNEL_HARTID (34 * 8) /* hart the process runs on, for tp */
 #define TF_SIZE (35 * 8)
 
-/* struct fpstate: a user program's floating-point registers (fpu.S). */
+/* struct fpstate: a user program's floating-point registers (kernel/trap/fpu.S). */
 #define FP_FCSR (32 * 8)
 #define FP_SIZE (33 * 8)
 
