@@ -73,6 +73,26 @@ intr_get(void)
   return (csr_read(sstatus) & SSTATUS_SIE) != 0;
 }
 
+/* Interrupts off for a few instructions, without push_off's bookkeeping:
+ * s = intr_save(); ...; intr_restore(s).  The "memory" clobbers keep the
+ * loads and stores of the section between the two. */
+static inline uint64
+intr_save(void)
+{
+  uint64 s;
+  __asm__ volatile("csrrc %0, sstatus, %1"
+                   : "=r"(s)
+                   : "i"(SSTATUS_SIE)
+                   : "memory");
+  return s & SSTATUS_SIE;
+}
+
+static inline void
+intr_restore(uint64 s)
+{
+  __asm__ volatile("csrs sstatus, %0" ::"r"(s) : "memory");
+}
+
 /* The hart id; the kernel keeps it in tp (user code may change tp, so
  * the trap entry reloads it from the trapframe). */
 static inline uint64

@@ -42,28 +42,6 @@ __attribute__((aligned(PGSIZE))) char proc_kstacks[NPROC * BOOT_STACK_SLOT];
 
 static void forkret(void);
 
-struct cpu *
-mycpu(void)
-{
-  return &cpus[r_tp()];
-}
-
-/* Must be called with interrupts off, or the answer may be stale. */
-int
-cpuid(void)
-{
-  return (int)r_tp();
-}
-
-struct proc *
-myproc(void)
-{
-  push_off();
-  struct proc *p = mycpu()->proc;
-  pop_off();
-  return p;
-}
-
 void
 proc_init(void)
 {
@@ -338,14 +316,6 @@ proc_set_killed(struct proc *p)
   acquire(&p->lock);
   p->killed = 1;
   release(&p->lock);
-}
-
-/* killed only ever goes from 0 to 1, so a plain atomic read is enough;
- * this runs twice on every system call. */
-int
-proc_killed(struct proc *p)
-{
-  return __atomic_load_n(&p->killed, __ATOMIC_RELAXED);
 }
 
 /* sbrk: grow or shrink user memory by n bytes. */

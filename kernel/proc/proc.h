@@ -22,6 +22,7 @@
 #include "kernel/param.h"
 #include "kernel/procinfo.h"
 #include "kernel/syscall.h"
+#include "kernel/arch/csr.h"
 #include "kernel/arch/frame.h"
 #include "kernel/lock/lock.h"
 #include "kernel/mm/mm.h"
@@ -46,6 +47,22 @@ struct cpu {
 };
 
 extern struct cpu cpus[NCPU];
+
+/* This hart's state; the hart id lives in tp.  Call with interrupts off,
+ * or the process may move to another hart and the answer go stale.
+ * Inline: the trap path asks many times per crossing. */
+static inline struct cpu *
+mycpu(void)
+{
+  return &cpus[r_tp()];
+}
+
+/* This hart's id; call with interrupts off (see mycpu). */
+static inline int
+cpuid(void)
+{
+  return (int)r_tp();
+}
 
 /* Which system calls trace() and tracemask() print (kernel/trap/syscall.c);
  * a struct so that fork copies it by assignment. */
@@ -88,18 +105,37 @@ struct proc {
   uint64 fp_gen;               /* bumped at every save of fp (see fpu.c) */
 };
 
+/*
+ * The process running on this hart, or 0.  A process's kernel thread gets
+ * itself wherever it runs; interrupts are off between reading tp and
+ * reading that hart's proc, so the thread cannot move to another hart in
+ * between and read someone else's.
+ */
+static inline struct proc *
+myproc(void)
+{
+  uint64 s = intr_save();
+  struct proc *p = mycpu()->proc;
+  intr_restore(s);
+  return p;
+}
+
+/* Has p been killed?  killed only ever goes from 0 to 1, so a plain
+ * atomic read is enough; this runs twice on every system call. */
+static inline int
+proc_killed(struct proc *p)
+{
+  return __atomic_load_n(&p->killed, __ATOMIC_RELAXED);
+}
+
 /* proc.c */
 void proc_init(void);
-struct cpu *mycpu(void);
-struct proc *myproc(void);
-int cpuid(void);
 void userinit(void);
 int proc_fork(void);
 __attribute__((noreturn)) void proc_exit(int status);
 int proc_wait(uint64 status_addr);
 int proc_kill(int pid);
 int proc_console(struct proc *p);
-int proc_killed(struct proc *p);
 void proc_set_killed(struct proc *p);
 int proc_grow(int n);
 int proc_list(uint64 dst, int max);

@@ -79,8 +79,9 @@ format_arg(char *buf, int size, int *len, const struct sysarg *a, uint64 val)
 }
 
 /* Format the arguments of call num, e.g. `3, 0x4f10, 512`, from the saved
- * registers; a0 is given, as the call's result replaces it. */
-static void
+ * registers; a0 is given, as the call's result replaces it.  Not inlined:
+ * syscall() would then save a dozen registers on every call. */
+static void __attribute__((noinline))
 format_args(uint64 num, uint64 a0, char *buf, int size)
 {
   const struct sysdesc *d = sysdesc(num);
