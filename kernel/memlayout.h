@@ -1,5 +1,6 @@
 /*
- * The virtual address map every user program sees, and the start of RAM.
+ * The virtual address map every user program sees, the start of RAM, and
+ * where QEMU virt's devices are.
  *
  *   0                 program text and data (ELF PT_LOAD segments)
  *                     a guard page, never mapped
@@ -26,5 +27,17 @@
 
 #define TRAMPOLINE (MAXVA - PGSIZE)
 #define TRAPFRAME (TRAMPOLINE - PGSIZE)
+
+/* Devices' physical addresses.  The kernel maps each at DEV_VA(pa), in the
+ * part of every page table above the user's reach (kernel/mm/vm.c). */
+#define UART0_PA 0x10000000L
+#define VIRTIO0_PA 0x10001000L
+#define PLIC_PA 0x0c000000L
+#define PLIC_SIZE 0x400000L
+/* QEMU's test device: writing FAIL | code << 16 makes QEMU exit(code). */
+#define TESTDEV_PA 0x100000L
+#define TESTDEV_FAIL 0x3333
+#define DEVBASE 0x3F80000000L
+#define DEV_VA(pa) (DEVBASE + (uint64)(pa))
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * Device drivers: the NS16550A UART and the console on top of it, the PLIC
  * (which routes device interrupts to harts), and the virtio block disk.
- * Physical addresses and interrupt numbers of QEMU's virt machine are here.
+ * Interrupt numbers of QEMU's virt machine are here; the devices' physical
+ * addresses are in kernel/memlayout.h, with the rest of the memory map.
  */
 #ifndef LDX_DEV_H
 #define LDX_DEV_H
@@ -9,14 +10,7 @@
 #include "kernel/types.h"
 #include "kernel/lock/lock.h"
 
-/* Physical addresses (the kernel reaches them at DEV_VA(pa)). */
-#define UART0_PA 0x10000000L
-#define VIRTIO0_PA 0x10001000L
-#define PLIC_PA 0x0c000000L
-#define PLIC_SIZE 0x400000L
-/* QEMU's test device: writing FAIL | code << 16 makes QEMU exit(code). */
-#define TESTDEV_PA 0x100000L
-#define TESTDEV_FAIL 0x3333
+#include "kernel/memlayout.h"
 
 /* PLIC interrupt sources. */
 #define UART0_IRQ 10

@@ -14,6 +14,7 @@
 
 #include "kernel/types.h"
 #include "kernel/riscv.h"
+#include "kernel/memlayout.h"
 
 typedef uint64 pte_t;
 typedef uint64 *pagetable_t; /* 512 PTEs */
@@ -33,9 +34,7 @@ typedef uint64 *pagetable_t; /* 512 PTEs */
 #define PXSHIFT(level) (PGSHIFT + (9 * (level)))
 #define PX(level, va) ((((uint64)(va)) >> PXSHIFT(level)) & 0x1FF)
 
-/* Devices are mapped at DEVBASE + their physical address. */
-#define DEVBASE 0x3F80000000L
-#define DEV_VA(pa) (DEVBASE + (uint64)(pa))
+/* Devices are mapped at DEV_VA(pa) = DEVBASE + pa (kernel/memlayout.h). */
 
 /* kalloc.c */
 void kalloc_init(uint64 start, uint64 end);

@@ -23,7 +23,6 @@
 #include "kernel/mm/mm.h"
 #include "kernel/arch/boot.h"
 #include "kernel/arch/csr.h"
-#include "kernel/dev/dev.h"
 #include "kernel/lib/lib.h"
 #include "kernel/memlayout.h"
 
