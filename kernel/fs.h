@@ -46,6 +46,10 @@ struct dinode {
              1]; /* data block numbers; the last is the indirect block */
 };
 
+/* The most directory entries one inode may have: nlink is a short.  link()
+ * and mkdir refuse to pass it. */
+#define MAXLINK 0x7fff
+
 #define IPB (BSIZE / sizeof(struct dinode)) /* inodes per block */
 #define IBLOCK(i, sb) ((i) / IPB + (sb).inodestart)
 

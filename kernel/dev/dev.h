@@ -39,6 +39,9 @@ void plic_complete(int irq);
 
 /* virtio_blk.c */
 void virtio_disk_init(void);
+/* Whole blocks of BSIZE bytes the disk holds: block numbers below it are
+ * readable, so the file system checks its superblock against it. */
+uint64 virtio_disk_blocks(void);
 /* Read (write = 0) or write n buffers, all in flight at once; returns when
  * every one is done.  b->blockno names the block, b->data the bytes. */
 void virtio_disk_rw_many(struct buf **bufs, int n, int write);

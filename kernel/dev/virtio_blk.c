@@ -287,6 +287,12 @@ publish(void)
   reg_write(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
 }
 
+uint64
+virtio_disk_blocks(void)
+{
+  return disk.capacity / SECTORS_PER_BLOCK;
+}
+
 void
 virtio_disk_rw_many(struct buf **bufs, int n, int write)
 {

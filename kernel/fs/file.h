@@ -39,6 +39,8 @@ struct inode {
   uint dev;
   uint inum;
   int ref;               /* guarded by the inode-table lock */
+  int dying;             /* unlinked, last reference gone: being freed;
+                            guarded by the inode-table lock */
   struct sleeplock lock; /* guards everything below */
   int valid;             /* the dinode fields below have been read */
 
@@ -85,23 +87,35 @@ void begin_op(void);
 void end_op(void);
 void log_write(struct buf *b);
 void log_sync(void);
+/* fn runs after every end_op, with no locks held (fs.c frees inodes). */
+void log_set_end_hook(void (*fn)(void));
 
 /* fs.c */
 extern struct superblock sb;
 void fsinit(int dev);
 void iinit(void);
 struct inode *ialloc(uint dev, short type);
+struct inode *iget(uint dev, uint inum);
 struct inode *idup(struct inode *ip);
 void ilock(struct inode *ip);
 void iunlock(struct inode *ip);
 void iput(struct inode *ip);
 void iunlockput(struct inode *ip);
 void iupdate(struct inode *ip);
-void itrunc(struct inode *ip);
+/* One step of truncating ip (locked) to its size: frees blocks past it,
+ * last first, as many as one transaction may log; adds them to *nfreed
+ * (if not 0).  1 when none are left. */
+int itrunc_step(struct inode *ip, uint *nfreed);
+/* All steps, each in its own transaction, for ip referenced and unlocked
+ * by a caller outside any transaction; returns the blocks freed. */
+uint itrunc_finish(struct inode *ip);
 int readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n);
 int writei(struct inode *ip, int user_src, uint64 src, uint off, uint n);
 void stati(struct inode *ip, struct stat *st);
 int namecmp(const char *s, const char *t);
+/* The inode number of name in directory dp (locked), its entry's offset
+ * in *poff; 0 if dp has no such name. */
+uint dir_find(struct inode *dp, char *name, uint *poff);
 struct inode *dirlookup(struct inode *dp, char *name, uint *poff);
 int dirlink(struct inode *dp, char *name, uint inum);
 struct inode *namei(char *path);

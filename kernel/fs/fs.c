@@ -3,17 +3,37 @@
  * directories and path names, on top of the log and the block cache.
  *
  * Interface (file.h): fsinit() at boot; ialloc/iget/idup/ilock/iunlock/
- * iput for inodes; readi/writei/stati/itrunc on a locked inode;
- * dirlookup/dirlink on a locked directory; namei/nameiparent for paths.
- * Calls that may write (ialloc, iput, iupdate, itrunc, writei, dirlink)
- * must run inside a transaction (begin_op/end_op).
+ * iput for inodes; readi/writei/stati/itrunc_step on a locked inode;
+ * dir_find/dirlookup/dirlink on a locked directory; namei/nameiparent for
+ * paths.  Calls that may write (ialloc, iput, iupdate, itrunc_step, writei,
+ * dirlink) must run inside a transaction (begin_op/end_op);
+ * itrunc_finish runs its own.
  *
  * Invariants: the inode table holds at most one struct inode per
  * (dev, inum); ref counts the C pointers to it, and an entry with ref == 0
- * may be reused.  A disk inode with nlink == 0 and no references is freed
- * by the iput() that drops the last reference.  A file's block numbers all
- * lie in the data area [datastart, sb.size); one outside it (a damaged
- * disk) makes the access fail instead of reading or freeing a wild block.
+ * may be reused.  A full table makes iget() fail, and every caller turns
+ * that into a failed call, never into "no such name" (dir_find answers
+ * that without taking a slot).  A file's block numbers all lie in the data
+ * area [datastart, sb.size); one outside it (a damaged disk) makes the
+ * access fail instead of reading or freeing a wild block.
+ *
+ * Big files and the log.  Freeing a file's blocks may touch more bitmap
+ * blocks than one transaction may log, so truncation is split: the size
+ * shrinks first, and blocks past the size are garbage that itrunc_step()
+ * frees, last first, as much as fits in one transaction.  A disk inode
+ * with nlink == 0 is freed the same way: the iput() that drops its last
+ * reference runs inside its caller's transaction, so it only marks the
+ * inode dying, and reclaim_dying() (run by the log after every end_op,
+ * when the caller holds no locks) frees it in as many transactions as it
+ * needs.  A crash part-way leaves an orphan (nlink 0) or blocks past a
+ * size; the boot pass (recover_inodes) finishes both.
+ *
+ * A damaged disk.  fsinit refuses, with one line, a superblock that does
+ * not fit the format or the disk and a root directory that is not one.
+ * An inode of an unknown type, negative link count or impossible size
+ * reads as free (type 0), which every call refuses.  A directory entry
+ * naming a directory is followed only if that directory's ".." names the
+ * entry's directory back, so a path walk never enters a cycle.
  *
  * Locks: itable.lock (spin) guards every ref, dev and inum; ip->lock (sleep)
  * guards the rest of an inode and is held across disk I/O.  Path lookup
@@ -28,6 +48,8 @@
 #include "kernel/lib/lib.h"
 #include "kernel/lock/lock.h"
 #include "kernel/proc/proc.h"
+#include "kernel/dev/dev.h"
+#include "kernel/arch/sbi.h"
 
 _Static_assert(BSIZE % sizeof(struct dinode) == 0, "dinodes straddle blocks");
 _Static_assert(BSIZE % sizeof(struct dirent) == 0, "dirents straddle blocks");
@@ -35,7 +57,7 @@ _Static_assert(BSIZE % sizeof(struct dirent) == 0, "dirents straddle blocks");
 struct superblock sb;
 static uint datastart; /* first block of the data area */
 
-static struct inode *iget(uint dev, uint inum);
+static void reclaim_dying(void);
 
 /* ------------------------------------------------------------ superblock */
 
@@ -45,52 +67,106 @@ blocks_for(uint n, uint per)
   return n / per + (n % per != 0);
 }
 
-/* A one-line reason why s is not a usable superblock, or 0. */
+/*
+ * A one-line reason why s is not a usable superblock on this disk, or 0.
+ * Sums are 64-bit: the fields may be anything.
+ */
 static const char *
 sb_problem(struct superblock *s)
 {
   if (s->magic != FSMAGIC)
     return "bad magic number";
-  if (s->nlog < 2 || s->logstart <= SUPERBLOCK_NO)
-    return "bad log position or size";
-  if (s->inodestart < s->logstart + s->nlog)
+  if (s->size > virtio_disk_blocks())
+    return "the file system is larger than the disk";
+  if (s->logstart <= SUPERBLOCK_NO || s->nlog < MAXOPBLOCKS + 1)
+    return "bad log position, or a log too small for one system call";
+  if (s->inodestart < (uint64)s->logstart + s->nlog)
     return "inodes overlap the log";
   if (s->ninodes <= ROOTINO || s->ninodes > 0xffff)
     return "bad inode count";
-  if (s->bmapstart < s->inodestart + blocks_for(s->ninodes, IPB))
+  if (s->bmapstart < (uint64)s->inodestart + blocks_for(s->ninodes, IPB))
     return "bitmap overlaps the inodes";
   if (s->nblocks == 0 || s->nblocks > s->size)
     return "bad data block count";
-  if (s->size - s->nblocks < s->bmapstart + blocks_for(s->size, BPB))
+  if ((uint64)s->size - s->nblocks <
+      (uint64)s->bmapstart + blocks_for(s->size, BPB))
     return "data overlaps the bitmap";
   return 0;
 }
 
+/* Mounting is impossible: say why on one line and power off.  Not a
+ * panic: the kernel is fine, the disk is not. */
+static void __attribute__((noreturn)) refuse_mount(const char *why)
+{
+  printf("fs: refusing to mount the root file system: %s (superblock: size "
+         "%u, nblocks %u, ninodes %u, nlog %u; disk: %lu blocks)\n",
+         why, sb.size, sb.nblocks, sb.ninodes, sb.nlog, virtio_disk_blocks());
+  sbi_shutdown(1);
+}
+
+/* A one-line reason why root (locked) is not a usable root directory. */
+static const char *
+root_problem(struct inode *root)
+{
+  if (root->type != T_DIR)
+    return "the root inode is not a directory";
+  if (root->nlink < 1)
+    return "the root directory has no links";
+  if (dir_find(root, ".", 0) != ROOTINO || dir_find(root, "..", 0) != ROOTINO)
+    return "the root directory's . or .. does not name it";
+  return 0;
+}
+
+/* Data blocks a file of size bytes uses (at most MAXFILE). */
+static uint
+size_blocks(uint size)
+{
+  return MIN(blocks_for(size, BSIZE), (uint)MAXFILE);
+}
+
 /*
- * Free every inode that is allocated but has no links: a file unlinked
- * while still open whose last close never came because the machine
- * stopped.  Without this its blocks would leak forever.  Runs at boot,
- * after log recovery, before any process can hold an inode.
+ * Finish what a crash interrupted, at boot, after log recovery, before any
+ * process can hold an inode: free every orphan (allocated, no links: a
+ * file unlinked while open, or one whose freeing had begun), and every
+ * block past a file's size (a truncation had begun).  Without this their
+ * blocks would leak forever.
  */
 static void
-reclaim_orphans(int dev)
+recover_inodes(int dev)
 {
   for (uint inum = ROOTINO + 1; inum < sb.ninodes; inum++) {
     struct buf *bp = bread(dev, IBLOCK(inum, sb));
     struct dinode *dip = (struct dinode *)bp->data + inum % IPB;
     int orphan = dip->type != 0 && dip->nlink == 0;
+    int excess = dip->type != 0 && dip->addrs[NDIRECT] != 0;
+    for (uint i = size_blocks(dip->size); i < NDIRECT; i++)
+      excess |= dip->type != 0 && dip->addrs[i] != 0;
     brelse(bp);
-    if (!orphan)
+    if (!orphan && !excess)
       continue;
+
     begin_op();
     struct inode *ip = iget(dev, inum);
     if (ip) {
       ilock(ip); /* reads it, so iput sees nlink 0 and frees it */
       iunlock(ip);
-      iput(ip);
     }
     end_op();
-    printf("fs: reclaimed orphan inode %u\n", inum);
+    if (ip == 0)
+      continue;
+    if (orphan) {
+      begin_op();
+      iput(ip); /* reclaim_dying frees it after end_op */
+      end_op();
+      printf("fs: reclaimed orphan inode %u\n", inum);
+      continue;
+    }
+    uint freed = itrunc_finish(ip);
+    begin_op();
+    iput(ip);
+    end_op();
+    if (freed)
+      printf("fs: finished truncating inode %u (%u blocks)\n", inum, freed);
   }
 }
 
@@ -103,18 +179,24 @@ fsinit(int dev)
   memmove(&sb, b->data, sizeof(sb));
   brelse(b);
   if ((why = sb_problem(&sb)) != 0)
-    panic("fsinit: the root file system is unusable: %s", why);
+    refuse_mount(why);
   datastart = sb.size - sb.nblocks;
   initlog(dev, &sb);
-  reclaim_orphans(dev);
+  log_set_end_hook(reclaim_dying);
 
   struct inode *root = iget(dev, ROOTINO);
   if (root == 0)
-    panic("fsinit: no inode for the root directory");
+    refuse_mount("no inode for the root directory");
   ilock(root);
-  if (root->type != T_DIR)
-    panic("fsinit: the root inode is not a directory");
-  iunlockput(root);
+  why = root_problem(root);
+  iunlock(root);
+  if (why)
+    refuse_mount(why);
+  begin_op();
+  iput(root);
+  end_op();
+
+  recover_inodes(dev);
 }
 
 static int
@@ -175,6 +257,8 @@ bfree(uint dev, uint b)
 static struct {
   struct spinlock lock;
   struct inode inode[NINODE];
+  int ndying;     /* inodes with dying set */
+  int reclaiming; /* a process is in reclaim_dying() */
 } itable;
 
 void
@@ -190,7 +274,7 @@ iinit(void)
  * possibly not yet read from disk; 0 if the number is bad or the table is
  * full.
  */
-static struct inode *
+struct inode *
 iget(uint dev, uint inum)
 {
   struct inode *ip, *empty = 0;
@@ -227,11 +311,17 @@ ialloc(uint dev, short type)
     struct buf *bp = bread(dev, IBLOCK(inum, sb));
     struct dinode *dip = (struct dinode *)bp->data + inum % IPB;
     if (dip->type == 0) {
+      /* The table slot first: with the table full, nothing changes. */
+      struct inode *ip = iget(dev, inum);
+      if (ip == 0) {
+        brelse(bp);
+        return 0;
+      }
       memset(dip, 0, sizeof(*dip));
       dip->type = type;
       log_write(bp);
       brelse(bp);
-      return iget(dev, inum);
+      return ip;
     }
     brelse(bp);
   }
@@ -264,6 +354,21 @@ idup(struct inode *ip)
   return ip;
 }
 
+/* Why the disk inode just read into ip cannot be used, or 0. */
+static const char *
+dinode_problem(struct inode *ip)
+{
+  if (ip->type == 0)
+    return 0;
+  if (ip->type != T_DIR && ip->type != T_FILE && ip->type != T_DEVICE)
+    return "unknown type";
+  if (ip->nlink < 0)
+    return "negative link count";
+  if (ip->size > (uint)MAXFILE * BSIZE)
+    return "larger than the largest file";
+  return 0;
+}
+
 void
 ilock(struct inode *ip)
 {
@@ -281,8 +386,13 @@ ilock(struct inode *ip)
     memmove(ip->addrs, dip->addrs, sizeof(ip->addrs));
     brelse(bp);
     ip->valid = 1;
-    /* A free inode reached through a damaged directory: callers see type
-     * 0 and refuse it; it must not look like a file. */
+    const char *why = dinode_problem(ip);
+    if (why) {
+      printf("fs: inode %u is damaged (%s): refused\n", ip->inum, why);
+      ip->type = 0;
+    }
+    /* A free or damaged inode (reached through a damaged directory):
+     * callers see type 0 and refuse it; it must not look like a file. */
     if (ip->type == 0)
       ip->size = 0;
   }
@@ -300,24 +410,78 @@ void
 iput(struct inode *ip)
 {
   acquire(&itable.lock);
-  if (ip->ref == 1 && ip->valid && ip->nlink == 0 && ip->type != 0) {
-    /*
-     * The last reference to an unlinked inode: free it.  No directory
-     * names it and ours is the only pointer, so nobody can find it while
-     * itable.lock is dropped, and ilock cannot block.
-     */
-    release(&itable.lock);
-    acquiresleep(&ip->lock);
-    itrunc(ip);
-    ip->type = 0;
-    iupdate(ip);
-    ip->valid = 0;
-    releasesleep(&ip->lock);
-    acquire(&itable.lock);
-  }
   if (ip->ref < 1)
     panic("iput: inode %u has no references", ip->inum);
+  if (ip->ref == 1 && ip->valid && ip->nlink == 0 && ip->type != 0 &&
+      ip->inum != ROOTINO) {
+    /*
+     * The last reference to an unlinked inode.  Freeing a big file takes
+     * more log space than the caller's transaction has, so the reference
+     * passes to reclaim_dying(), which frees the inode after end_op.
+     */
+    if (!ip->dying) {
+      ip->dying = 1;
+      itable.ndying++;
+    }
+    release(&itable.lock);
+    return;
+  }
   ip->ref--;
+  release(&itable.lock);
+}
+
+/* Free ip (referenced, unlocked, nlink 0), one transaction per step. */
+static void
+free_inode(struct inode *ip)
+{
+  for (int done = 0; !done;) {
+    begin_op();
+    ilock(ip);
+    if (ip->nlink != 0 || ip->type == 0) {
+      done = 1; /* named again through a damaged directory, or free */
+    } else {
+      ip->size = 0;
+      if ((done = itrunc_step(ip, 0)) != 0) {
+        ip->type = 0;
+        iupdate(ip);
+        ip->valid = 0;
+      }
+    }
+    iunlock(ip);
+    end_op();
+  }
+}
+
+/*
+ * Free the inodes iput() left dying.  The log runs this after every
+ * end_op, when the caller holds no locks; one process at a time does it
+ * for everyone (the end_ops of its own transactions find it busy), and it
+ * looks for more work before it stops, under the lock that iput() marks
+ * inodes under, so none is left behind.
+ */
+static void
+reclaim_dying(void)
+{
+  acquire(&itable.lock);
+  if (itable.reclaiming || itable.ndying == 0) {
+    release(&itable.lock);
+    return;
+  }
+  itable.reclaiming = 1;
+  for (;;) {
+    struct inode *ip = itable.inode;
+    while (ip < itable.inode + NINODE && !ip->dying)
+      ip++;
+    if (ip == itable.inode + NINODE)
+      break;
+    ip->dying = 0;
+    itable.ndying--;
+    release(&itable.lock);
+    free_inode(ip);
+    acquire(&itable.lock);
+    ip->ref--; /* the reference iput() passed on */
+  }
+  itable.reclaiming = 0;
   release(&itable.lock);
 }
 
@@ -372,31 +536,107 @@ bmap(struct inode *ip, uint bn, int alloc)
   return addr;
 }
 
-void
-itrunc(struct inode *ip)
+/*
+ * Bitmap blocks one truncation step may change: the rest of a call's
+ * share of the log (MAXOPBLOCKS) is the inode and its indirect block.
+ */
+#define TRUNC_BITMAPS (MAXOPBLOCKS - 2)
+
+/* May a step free block b?  Yes if its bitmap block is in the step's set
+ * (*n of them) or the set has room for it. */
+static int
+step_may_free(uint *set, int *n, uint b)
 {
-  for (int i = 0; i < NDIRECT; i++) {
-    if (ip->addrs[i]) {
-      bfree(ip->dev, ip->addrs[i]);
-      ip->addrs[i] = 0;
-    }
+  uint bb = BBLOCK(b, sb);
+
+  if (bad_block(b))
+    return 1; /* bfree ignores it: no bitmap block */
+  for (int i = 0; i < *n; i++) {
+    if (set[i] == bb)
+      return 1;
   }
-  uint ind = ip->addrs[NDIRECT];
-  if (ind) {
-    if (!bad_block(ind)) {
-      struct buf *bp = bread(ip->dev, ind);
-      uint *a = (uint *)bp->data;
-      for (uint j = 0; j < NINDIRECT; j++) {
-        if (a[j])
-          bfree(ip->dev, a[j]);
+  if (*n == TRUNC_BITMAPS)
+    return 0;
+  set[(*n)++] = bb;
+  return 1;
+}
+
+int
+itrunc_step(struct inode *ip, uint *nfreed)
+{
+  uint keep = size_blocks(ip->size);
+  uint set[TRUNC_BITMAPS];
+  int nset = 0, done = 1, changed = 0;
+  uint freed = 0, ind = ip->addrs[NDIRECT];
+
+  if (ind != 0 && bad_block(ind)) {
+    printf("itrunc: inode %u: dropping bad indirect block %u\n", ip->inum, ind);
+    ip->addrs[NDIRECT] = ind = 0;
+    changed = 1;
+  }
+  if (ind != 0) {
+    struct buf *bp = bread(ip->dev, ind);
+    uint *a = (uint *)bp->data;
+    uint from = keep > NDIRECT ? keep - NDIRECT : 0;
+    int dirty = 0;
+    for (uint j = NINDIRECT; j-- > from;) {
+      if (a[j] == 0)
+        continue;
+      if (!step_may_free(set, &nset, a[j])) {
+        done = 0;
+        break;
       }
+      bfree(ip->dev, a[j]);
+      a[j] = 0;
+      dirty = 1;
+      freed++;
+    }
+    if (done && from == 0 && step_may_free(set, &nset, ind)) {
+      brelse(bp); /* free now: its zeroed entries need not be logged */
+      bfree(ip->dev, ind);
+      ip->addrs[NDIRECT] = 0;
+      changed = 1;
+      freed++;
+    } else {
+      if (from == 0)
+        done = 0; /* the indirect block itself goes in the next step */
+      if (dirty)
+        log_write(bp);
       brelse(bp);
     }
-    bfree(ip->dev, ind);
-    ip->addrs[NDIRECT] = 0;
   }
-  ip->size = 0;
-  iupdate(ip);
+  for (uint i = NDIRECT; done && i-- > keep;) {
+    if (ip->addrs[i] == 0)
+      continue;
+    if (!step_may_free(set, &nset, ip->addrs[i])) {
+      done = 0;
+      break;
+    }
+    bfree(ip->dev, ip->addrs[i]);
+    ip->addrs[i] = 0;
+    changed = 1;
+    freed++;
+  }
+  if (changed)
+    iupdate(ip);
+  if (nfreed)
+    *nfreed += freed;
+  return done;
+}
+
+uint
+itrunc_finish(struct inode *ip)
+{
+  uint freed = 0;
+
+  for (int done = 0; !done;) {
+    begin_op();
+    ilock(ip);
+    done = ip->type == 0 || itrunc_step(ip, &freed);
+    iunlock(ip);
+    end_op();
+  }
+  return freed;
 }
 
 void
@@ -473,12 +713,8 @@ namecmp(const char *s, const char *t)
   return strncmp(s, t, DIRSIZ);
 }
 
-/*
- * The inode named name in directory dp (locked), referenced and unlocked,
- * with its entry's byte offset in *poff; 0 if there is none.
- */
-struct inode *
-dirlookup(struct inode *dp, char *name, uint *poff)
+uint
+dir_find(struct inode *dp, char *name, uint *poff)
 {
   if (dp->type != T_DIR)
     return 0;
@@ -497,11 +733,24 @@ dirlookup(struct inode *dp, char *name, uint *poff)
       brelse(bp);
       if (poff)
         *poff = off + i * sizeof(*de);
-      return iget(dp->dev, inum);
+      return inum;
     }
     brelse(bp);
   }
   return 0;
+}
+
+/*
+ * The inode named name in directory dp (locked), referenced and unlocked,
+ * with its entry's byte offset in *poff; 0 if there is none or the inode
+ * table is full (callers that must tell these apart use dir_find).
+ */
+struct inode *
+dirlookup(struct inode *dp, char *name, uint *poff)
+{
+  uint inum = dir_find(dp, name, poff);
+
+  return inum ? iget(dp->dev, inum) : 0;
 }
 
 /* Add the entry (name, inum) to directory dp (locked); -1 if name exists
@@ -510,17 +759,14 @@ int
 dirlink(struct inode *dp, char *name, uint inum)
 {
   struct dirent de;
-  struct inode *ip;
   uint off;
 
   /* A removed directory (someone's cwd, still open) takes no new names:
    * they would keep it alive with no path to it, leaking it forever. */
   if (dp->nlink == 0)
     return -1;
-  if ((ip = dirlookup(dp, name, 0)) != 0) {
-    iput(ip);
+  if (dir_find(dp, name, 0) != 0)
     return -1;
-  }
 
   /* The first free entry, or the end of the directory. */
   for (off = 0; off + sizeof(de) <= dp->size; off += sizeof(de)) {
@@ -578,6 +824,7 @@ static struct inode *
 namex(char *path, int parent, char *name)
 {
   struct inode *ip, *next;
+  uint from = 0; /* the directory ip was found in by a plain name, or 0 */
 
   if (path == 0 || *path == '\0')
     return 0;
@@ -598,10 +845,19 @@ namex(char *path, int parent, char *name)
       iunlockput(ip);
       return 0;
     }
+    if (from != 0 && dir_find(ip, "..", 0) != from) {
+      printf("fs: directory %u is named in directory %u, which is not its "
+             "parent: refused\n",
+             ip->inum, from);
+      iunlockput(ip);
+      return 0;
+    }
     if (parent && *path == '\0') {
       iunlock(ip);
       return ip;
     }
+    int plain = namecmp(name, ".") != 0 && namecmp(name, "..") != 0;
+    from = plain ? ip->inum : 0;
     next = dirlookup(ip, name, 0);
     iunlockput(ip);
     if (next == 0)

@@ -7,7 +7,9 @@
  * last of the calls running together ends, their changes are committed
  * together ("group commit"): begin_op() reserves MAXOPBLOCKS log slots per
  * call and waits while the log could not hold them, or while a commit is
- * running.
+ * running.  A call ends its transaction holding no inode or buffer locks;
+ * end_op then runs the file system's end hook (fs.c frees unlinked inodes
+ * there, in transactions of their own).
  *
  * On disk: block sb.logstart holds a struct logheader; the next nlog - 1
  * blocks are slots, slot i holding a copy of block lh.block[i].  The log
@@ -59,6 +61,9 @@ static struct {
   struct logheader lh; /* the transaction being built */
   int ndisk;           /* slots in use by committed transactions */
 } log;
+
+/* Set once at mount (log_set_end_hook); called after every end_op. */
+static void (*end_hook)(void);
 
 /* The blocks named by the on-disk header (disklh.n == log.ndisk). */
 static struct logheader disklh;
@@ -156,7 +161,7 @@ initlog(int dev, struct superblock *s)
   log.cap = MIN((int)s->nlog - 1, LOGSIZE);
   log.lowest = s->inodestart;
   log.limit = s->size;
-  if (log.cap < MAXOPBLOCKS)
+  if (log.cap < MAXOPBLOCKS) /* fsinit refuses such a superblock */
     panic("initlog: log of %u blocks cannot hold one system call", s->nlog);
 
   log.committing = 1;
@@ -287,6 +292,14 @@ end_op(void)
   else
     wakeup(&log); /* our unused reservation may let a begin_op() in */
   release(&log.lock);
+  if (end_hook)
+    end_hook();
+}
+
+void
+log_set_end_hook(void (*fn)(void))
+{
+  end_hook = fn;
 }
 
 void

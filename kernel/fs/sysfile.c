@@ -13,8 +13,9 @@
  * dropping the last reference to an unlinked inode (iput) frees it.
  *
  * Locks: at most two inode locks at once, parent directory before child
- * (unlink, create, link); "." and ".." are never removed, so the child is
- * never the parent or an ancestor of it.  p->ofile and p->cwd belong to
+ * (unlink, create); "." and ".." are never removed, and a damaged entry
+ * naming the directory itself or an ancestor is refused before its lock is
+ * taken (child_of), so the child is never the parent or an ancestor.  p->ofile and p->cwd belong to
  * the calling process alone.
  */
 #include "kernel/types.h"
@@ -156,11 +157,17 @@ dir_is_empty(struct inode *dp)
   return 1;
 }
 
+/*
+ * Both names are looked up before anything is written, so a lookup that
+ * fails (no such name, inode table full) changes nothing.  The link count
+ * stops at MAXLINK: past it the short would wrap and free a named inode.
+ */
 uint64
 sys_link(void)
 {
   char name[DIRSIZ], old[MAXPATH], new[MAXPATH];
   struct inode *dp, *ip;
+  int ok;
 
   if (argstr(0, old, MAXPATH) < 0 || argstr(1, new, MAXPATH) < 0)
     return -1;
@@ -170,35 +177,75 @@ sys_link(void)
     end_op();
     return -1;
   }
-  ilock(ip);
-  if (ip->type == T_DIR || ip->type == 0) {
-    iunlockput(ip);
+  if ((dp = nameiparent(new, name)) == 0) {
+    iput(ip);
     end_op();
     return -1;
   }
-  ip->nlink++;
-  iupdate(ip);
-  iunlock(ip);
-
-  if ((dp = nameiparent(new, name)) == 0)
-    goto undo;
-  ilock(dp);
-  if (dp->dev != ip->dev || dirlink(dp, name, ip->inum) < 0) {
-    iunlockput(dp);
-    goto undo;
+  ilock(ip);
+  ok = ip->type != T_DIR && ip->type != 0 && ip->nlink >= 1 &&
+       ip->nlink < MAXLINK && dp->dev == ip->dev;
+  if (ok) {
+    ip->nlink++;
+    iupdate(ip);
   }
-  iunlockput(dp);
+  iunlock(ip);
+  if (ok) {
+    ilock(dp);
+    ok = dirlink(dp, name, ip->inum) == 0;
+    iunlock(dp);
+    if (!ok) {
+      ilock(ip);
+      ip->nlink--;
+      iupdate(ip);
+      iunlock(ip);
+    }
+  }
+  iput(dp);
   iput(ip);
   end_op();
-  return 0;
+  return ok ? 0 : -1;
+}
 
-undo:
+/*
+ * The inode named name in dp (locked), referenced, with its entry's
+ * offset in *poff; 0 if none, the table is full, or the entry is damaged
+ * (it names dp itself, or a directory whose ".." does not name dp: an
+ * ancestor, say).  Returns with dp locked again.  The child is checked
+ * with dp unlocked, because until it is known to be a child, taking its
+ * lock under dp's could deadlock against the parent-first order.
+ */
+static struct inode *
+child_of(struct inode *dp, char *name, uint *poff)
+{
+  struct inode *ip;
+  uint inum = dir_find(dp, name, poff);
+
+  if (inum == 0)
+    return 0;
+  if (inum == dp->inum) {
+    printf("unlink: directory %u names itself as %s: refused\n", inum, name);
+    return 0;
+  }
+  if ((ip = iget(dp->dev, inum)) == 0)
+    return 0;
+  iunlock(dp);
   ilock(ip);
-  ip->nlink--;
-  iupdate(ip);
-  iunlockput(ip);
-  end_op();
-  return -1;
+  int bad = ip->type == T_DIR && dir_find(ip, "..", 0) != dp->inum;
+  iunlock(ip);
+  ilock(dp);
+  if (bad) {
+    printf("unlink: directory %u names directory %u, not its child, as %s: "
+           "refused\n",
+           dp->inum, inum, name);
+  } else if (dir_find(dp, name, poff) != inum) {
+    bad = 1; /* the entry changed while dp was unlocked */
+  }
+  if (bad) {
+    iput(ip);
+    return 0;
+  }
+  return ip;
 }
 
 uint64
@@ -218,7 +265,7 @@ sys_unlink(void)
     return -1;
   }
   ilock(dp);
-  if (is_dot_or_dotdot(name) || (ip = dirlookup(dp, name, &off)) == 0)
+  if (is_dot_or_dotdot(name) || (ip = child_of(dp, name, &off)) == 0)
     goto fail;
   ilock(ip);
   if (ip->nlink < 1 || ip->type == 0) {
@@ -237,8 +284,8 @@ sys_unlink(void)
     iunlockput(ip);
     goto fail;
   }
-  if (ip->type == T_DIR) {
-    dp->nlink--; /* the child's ".." */
+  if (ip->type == T_DIR && dp->nlink > 1) {
+    dp->nlink--; /* the child's ".." (1 more is dp's own name) */
     iupdate(dp);
   }
   iunlockput(dp);
@@ -270,15 +317,22 @@ create(char *path, short type, short major, short minor)
     return 0;
   ilock(dp);
 
-  if ((ip = dirlookup(dp, name, 0)) != 0) {
+  uint inum = dir_find(dp, name, 0);
+  if (inum != 0) {
+    /* The name exists: with the inode table full it still exists. */
+    ip = iget(dp->dev, inum);
     iunlockput(dp);
+    if (ip == 0)
+      return 0;
     ilock(ip);
     if (type == T_FILE && (ip->type == T_FILE || ip->type == T_DEVICE))
       return ip;
     iunlockput(ip);
     return 0;
   }
-  if (is_dot_or_dotdot(name) || (ip = ialloc(dp->dev, type)) == 0) {
+  /* A directory's ".." adds to dp's link count. */
+  if (is_dot_or_dotdot(name) || (type == T_DIR && dp->nlink >= MAXLINK) ||
+      (ip = ialloc(dp->dev, type)) == 0) {
     iunlockput(dp);
     return 0;
   }
@@ -324,17 +378,22 @@ sys_open(void)
   if (argstr(0, path, MAXPATH) < 0)
     return -1;
 
+  /* The file and descriptor first: when either table is full, open fails
+   * before it creates or truncates anything. */
+  if ((f = filealloc()) == 0)
+    return -1;
+  if ((fd = fdalloc(f)) < 0) {
+    fileclose(f); /* still FD_NONE: nothing else to undo */
+    return -1;
+  }
+
   begin_op();
   if (omode & O_CREATE) {
-    if ((ip = create(path, T_FILE, 0, 0)) == 0) {
-      end_op();
-      return -1;
-    }
+    if ((ip = create(path, T_FILE, 0, 0)) == 0)
+      goto fail_noip;
   } else {
-    if ((ip = namei(path)) == 0) {
-      end_op();
-      return -1;
-    }
+    if ((ip = namei(path)) == 0)
+      goto fail_noip;
     ilock(ip);
   }
 
@@ -342,13 +401,6 @@ sys_open(void)
   if (ip->type == 0 || (ip->type == T_DIR && (writable || (omode & O_TRUNC))) ||
       (ip->type == T_DEVICE && (ip->major < 0 || ip->major >= NDEV)))
     goto fail;
-
-  if ((f = filealloc()) == 0)
-    goto fail;
-  if ((fd = fdalloc(f)) < 0) {
-    fileclose(f); /* still FD_NONE: nothing else to undo */
-    goto fail;
-  }
 
   if (ip->type == T_DEVICE) {
     f->type = FD_DEVICE;
@@ -361,16 +413,25 @@ sys_open(void)
   f->readable = !(omode & O_WRONLY);
   f->writable = writable;
 
-  if ((omode & O_TRUNC) && ip->type == T_FILE)
-    itrunc(ip);
-
+  /* Truncation only for a writer.  The size goes to 0 in this transaction;
+   * the blocks, which may need more log space than one call has, after. */
+  int truncate = (omode & O_TRUNC) && writable && ip->type == T_FILE;
+  if (truncate && ip->size != 0) {
+    ip->size = 0;
+    iupdate(ip);
+  }
   iunlock(ip);
   end_op();
+  if (truncate)
+    itrunc_finish(ip);
   return fd;
 
 fail:
   iunlockput(ip);
+fail_noip:
   end_op();
+  myproc()->ofile[fd] = 0;
+  fileclose(f);
   return -1;
 }
 
