@@ -19,6 +19,9 @@
 #define ROOTINO 1  /* inode number of the root directory */
 #define FSMAGIC 0x10203040
 #define SUPERBLOCK_NO 1 /* the superblock's block number */
+/* The largest file system, in blocks: the log header holds block numbers
+ * as ints. */
+#define FSMAXSIZE 0x7fffffffu
 
 struct superblock {
   uint magic;      /* FSMAGIC */

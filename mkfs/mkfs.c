@@ -1,9 +1,10 @@
 /*
  * mkfs: build an ldx file-system image on the host.
  *
- *   mkfs/mkfs fs.img file...
+ *   mkfs/mkfs [-s blocks] fs.img file...
  *
- * The image has FSSIZE blocks laid out as kernel/fs.h describes: boot
+ * The image has FSSIZE blocks (or the -s count, up to FSMAXSIZE: tests
+ * build big file systems with it) laid out as kernel/fs.h describes: boot
  * block, superblock, the log (a header and LOGSIZE slots), NINODES inodes,
  * the free bitmap, then data.  The root directory holds "." and ".." and
  * one entry per input file, named by the file's last path component with
@@ -14,14 +15,17 @@
  * Refused: an unreadable file, a name that is empty, "." or "..", longer
  * than DIRSIZ or given twice, more files than inodes, a file longer than
  * MAXFILE blocks, and inputs that together do not fit in the image.
- * Exit status: 0 on success, 1 after a message on any error.
+ * Exit status: 0 on success, 1 after a message on any error.  The file is
+ * written sparse: blocks of zeroes are holes.
  */
+#define _POSIX_C_SOURCE 200809L /* ftruncate, fileno */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kernel/types.h"
 #include "kernel/param.h"
@@ -31,19 +35,19 @@
 #define NINODES 200
 #define NLOG (LOGSIZE + 1) /* the header and LOGSIZE slots */
 
-#define NBITMAP (FSSIZE / BPB + 1)
 #define NINODEBLOCKS ((NINODES + IPB - 1) / IPB)
-#define NMETA (2 + NLOG + NINODEBLOCKS + NBITMAP)
+/* Blocks before the data area in an image of size blocks. */
+#define NMETA(size) (2 + NLOG + NINODEBLOCKS + (size) / BPB + 1)
 
 _Static_assert(sizeof(struct dinode) * IPB == BSIZE, "dinode size");
 _Static_assert(BSIZE % sizeof(struct dirent) == 0, "dirent size");
 _Static_assert(sizeof(struct superblock) <= BSIZE, "superblock size");
-_Static_assert(NMETA < FSSIZE, "no room for data");
+_Static_assert(NMETA(FSSIZE) < FSSIZE, "no room for data");
 
-static uint8 image[FSSIZE][BSIZE];
+static uint8 (*image)[BSIZE]; /* sb.size blocks */
 static struct superblock sb;
 static uint next_inum = ROOTINO; /* the next free inode */
-static uint next_block = NMETA;  /* the next free data block */
+static uint next_block;          /* the next free data block */
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
 die(const char *fmt, ...)
@@ -89,7 +93,7 @@ ialloc(short type)
 static uint
 balloc(const char *what)
 {
-  if (next_block >= FSSIZE)
+  if (next_block >= sb.size)
     die("%s does not fit: the image's %u data blocks are all used", what,
         sb.nblocks);
   return next_block++;
@@ -183,6 +187,16 @@ write_bitmap(void)
     image[BBLOCK(b, sb)][(b % BPB) / 8] |= 1 << (b % 8);
 }
 
+static int
+is_zero(const uint8 *b)
+{
+  for (int i = 0; i < BSIZE; i++) {
+    if (b[i])
+      return 0;
+  }
+  return 1;
+}
+
 static void
 write_image(const char *path)
 {
@@ -190,8 +204,29 @@ write_image(const char *path)
 
   if (f == 0)
     die("%s: %s", path, strerror(errno));
-  if (fwrite(image, BSIZE, FSSIZE, f) != FSSIZE || fclose(f) != 0)
+  for (uint b = 0; b < sb.size; b++) {
+    if (is_zero(image[b]))
+      continue;
+    if (fseek(f, (long)b * BSIZE, SEEK_SET) != 0 ||
+        fwrite(image[b], BSIZE, 1, f) != 1)
+      die("%s: write error: %s", path, strerror(errno));
+  }
+  if (fflush(f) != 0 || ftruncate(fileno(f), (off_t)sb.size * BSIZE) != 0 ||
+      fclose(f) != 0)
     die("%s: write error: %s", path, strerror(errno));
+}
+
+/* The -s argument: a block count the format can hold. */
+static uint
+parse_size(const char *arg)
+{
+  char *end;
+  unsigned long n = strtoul(arg, &end, 10);
+
+  if (*arg == '\0' || *end != '\0' || n <= NMETA(n) || n > FSMAXSIZE)
+    die("-s %s: not a block count in (%u, %u]", arg, (uint)NMETA(0),
+        FSMAXSIZE);
+  return (uint)n;
 }
 
 int
@@ -200,13 +235,23 @@ main(int argc, char *argv[])
   char names[NINODES][DIRSIZ + 1];
   int nnames = 0;
 
-  check_host();
-  if (argc < 2)
-    die("usage: mkfs fs.img file...");
+  uint size = FSSIZE;
 
+  check_host();
+  if (argc >= 3 && strcmp(argv[1], "-s") == 0) {
+    size = parse_size(argv[2]);
+    argc -= 2;
+    argv += 2;
+  }
+  if (argc < 2)
+    die("usage: mkfs [-s blocks] fs.img file...");
+  if ((image = calloc(size, BSIZE)) == 0)
+    die("no memory for an image of %u blocks", size);
+
+  next_block = NMETA(size);
   sb.magic = FSMAGIC;
-  sb.size = FSSIZE;
-  sb.nblocks = FSSIZE - NMETA;
+  sb.size = size;
+  sb.nblocks = size - NMETA(size);
   sb.ninodes = NINODES;
   sb.nlog = NLOG;
   sb.logstart = 2;
