@@ -35,7 +35,9 @@
  * count.  An allocated inode with nlink 0 that no directory names is an
  * orphan: a file unlinked while open when the machine stopped; the kernel
  * frees it at the next boot.  It is still reported ("orphan inode ..."), as
- * the image is not clean until then.
+ * the image is not clean until then.  So are blocks past a file's size
+ * ("unfinished truncation ..."): the kernel truncates in several
+ * transactions, and frees what a crash left at the next boot.
  *
  * Robustness: the input may be anything.  Every block number is checked
  * before use, every loop is bounded by the geometry, and directories are
@@ -241,7 +243,8 @@ check_super(void)
     problem("superblock: size %u blocks is absurd", sb.size);
     return 0;
   }
-  if (sb.nlog < 2 || sb.logstart <= SUPERBLOCK_NO) {
+  /* The kernel's rule: the log holds at least one call's blocks. */
+  if (sb.nlog < MAXOPBLOCKS + 1 || sb.logstart <= SUPERBLOCK_NO) {
     problem("superblock: bad log (start %u, %u blocks)", sb.logstart, sb.nlog);
     ok = 0;
   }
@@ -470,6 +473,16 @@ check_inodes(void)
         break;
       }
     }
+    /* Blocks past the size: a truncation (or the freeing of an orphan,
+     * reported below) that a crash cut short. */
+    uint past = 0;
+    for (uint bn = need; bn < MAXFILE; bn++)
+      past += bmap(di, bn) != 0;
+    past += need <= NDIRECT && di->addrs[NDIRECT] != 0;
+    if (past && di->nlink != 0)
+      problem("unfinished truncation: inode %u holds %u blocks past its size "
+              "%u (the kernel frees them at boot)",
+              inum, past, di->size);
     if (di->type == T_DIR && di->size % sizeof(struct dirent) != 0)
       problem("inode %u: directory size %u is not a whole number of entries",
               inum, di->size);

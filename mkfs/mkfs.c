@@ -224,8 +224,7 @@ parse_size(const char *arg)
   unsigned long n = strtoul(arg, &end, 10);
 
   if (*arg == '\0' || *end != '\0' || n <= NMETA(n) || n > FSMAXSIZE)
-    die("-s %s: not a block count in (%u, %u]", arg, (uint)NMETA(0),
-        FSMAXSIZE);
+    die("-s %s: not a block count in (%u, %u]", arg, (uint)NMETA(0), FSMAXSIZE);
   return (uint)n;
 }
 

@@ -63,9 +63,10 @@ ENTRY_FMT = "<QQQQ"
 FLUSH, FUA, DISCARD, MARK, METADATA = 1, 2, 4, 8, 16
 DEFAULT_WINDOW = 8
 
-# fsck's line for an orphan inode (see mkfs/fsck.c), the one problem a
-# crash may legitimately leave: the kernel frees orphans at boot.
-ORPHAN_PREFIX = "orphan inode "
+# fsck's lines for an orphan inode and for blocks past a file's size (see
+# mkfs/fsck.c), the problems a crash may legitimately leave: the kernel
+# frees both at boot.
+ORPHAN_PREFIX = ("orphan inode ", "unfinished truncation: ")
 
 
 class LogError(Exception):

@@ -15,15 +15,16 @@
 #include "user/utests/utest.h"
 
 static const struct utest *const suites[] = {
-    utests_proc, /* proc.c: fork, exit, wait, kill, sleep */
-    utests_exec, /* exec.c */
-    utests_lde,  /* lde.c: what user mode may not do */
-    utests_mem,  /* mem.c: sbrk, faults, out of memory */
-    utests_fd,   /* fd.c: descriptors, read and write */
-    utests_file, /* file.c: files, directories, paths */
-    utests_disk, /* disk.c: big files, many files, a full disk */
-    utests_pipe, /* pipe.c */
-    utests_ulib, /* ulib.c: the user library */
+    utests_proc,   /* proc.c: fork, exit, wait, kill, sleep */
+    utests_exec,   /* exec.c */
+    utests_lde,    /* lde.c: what user mode may not do */
+    utests_mem,    /* mem.c: sbrk, faults, out of memory */
+    utests_fd,     /* fd.c: descriptors, read and write */
+    utests_file,   /* file.c: files, directories, paths */
+    utests_disk,   /* disk.c: big files, many files, a full disk */
+    utests_limits, /* limits.c: fs tables full, O_TRUNC */
+    utests_pipe,   /* pipe.c */
+    utests_ulib,   /* ulib.c: the user library */
 };
 
 #define NSUITES (int)(sizeof(suites) / sizeof(suites[0]))

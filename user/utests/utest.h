@@ -50,6 +50,7 @@ extern const struct utest utests_mem[];
 extern const struct utest utests_fd[];
 extern const struct utest utests_file[];
 extern const struct utest utests_disk[];
+extern const struct utest utests_limits[];
 extern const struct utest utests_pipe[];
 extern const struct utest utests_ulib[];
 
