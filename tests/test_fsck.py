@@ -23,7 +23,6 @@ from harness import check, test
 FSCK_LIMIT = 10
 
 
-
 def fsck_path():
     harness.make("mkfs/fsck", timeout=120)
     return os.path.join(harness.ROOT, "mkfs", "fsck")
