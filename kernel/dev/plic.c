@@ -7,7 +7,7 @@
  */
 #include "kernel/dev/dev.h"
 #include "kernel/mm/mm.h"
-#include "kernel/proc/proc.h"
+#include "kernel/arch/cpu.h"
 
 #define PLIC ((volatile uint8 *)DEV_VA(PLIC_PA))
 #define PLIC_PRIORITY(irq) (PLIC + 4 * (irq))

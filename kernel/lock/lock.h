@@ -54,7 +54,6 @@ struct spinlock {
   {                                                                            \
     0, (name), 0, (rank)                                                       \
   }
-#define LOCK_MAX_HELD 16 /* ranked locks one hart may hold at once */
 
 /* A lock of LOCK_RANK_DEFAULT, or of the given rank. */
 void spinlock_init(struct spinlock *lk, const char *name);

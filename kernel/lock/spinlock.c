@@ -13,7 +13,7 @@
 #include "kernel/lock/lock.h"
 #include "kernel/arch/csr.h"
 #include "kernel/lib/lib.h"
-#include "kernel/proc/proc.h"
+#include "kernel/arch/cpu.h"
 
 void
 spinlock_init_ranked(struct spinlock *lk, const char *name, int rank)

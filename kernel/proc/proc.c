@@ -30,7 +30,6 @@
 #include "kernel/memlayout.h"
 #include "kernel/trap/trap.h"
 
-struct cpu cpus[NCPU];
 struct proc procs[NPROC];
 static struct proc *initproc;
 static int nextpid = 1;

@@ -23,46 +23,13 @@
 #include "kernel/procinfo.h"
 #include "kernel/syscall.h"
 #include "kernel/arch/csr.h"
+#include "kernel/arch/cpu.h"
 #include "kernel/arch/frame.h"
 #include "kernel/lock/lock.h"
 #include "kernel/mm/mm.h"
 
 struct file;
 struct inode;
-
-/* Per-hart state. */
-struct cpu {
-  struct proc *proc;      /* running process, or 0 */
-  struct context context; /* swtch() here to enter scheduler() */
-  int noff;               /* depth of push_off() nesting */
-  int intena;             /* were interrupts on before push_off()? */
-  int hartid;
-  int started;           /* set once this hart is up */
-  uint64 ticks_seen;     /* timer interrupts taken on this hart */
-  pagetable_t satp_pt;   /* page table loaded in satp (to skip reloads) */
-  struct proc *fp_owner; /* whose FP registers the hart holds (0: zeros) */
-  uint64 fp_owner_gen;   /* ... as of that process's fp_gen */
-  struct spinlock *held[LOCK_MAX_HELD]; /* SANITIZE: locks held, in order */
-  int nheld;
-};
-
-extern struct cpu cpus[NCPU];
-
-/* This hart's state; the hart id lives in tp.  Call with interrupts off,
- * or the process may move to another hart and the answer go stale.
- * Inline: the trap path asks many times per crossing. */
-static inline struct cpu *
-mycpu(void)
-{
-  return &cpus[r_tp()];
-}
-
-/* This hart's id; call with interrupts off (see mycpu). */
-static inline int
-cpuid(void)
-{
-  return (int)r_tp();
-}
 
 /* Which system calls trace() and tracemask() print (kernel/trap/syscall.c);
  * a struct so that fork copies it by assignment. */
