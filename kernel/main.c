@@ -19,6 +19,44 @@
 
 extern char end[];
 
+/*
+ * Power off, telling QEMU this was a failure.  OpenSBI 1.1's SRST reports
+ * every shutdown to QEMU as a success (exit status 0), so first write the
+ * "fail" command to QEMU's test device, which makes QEMU exit with status
+ * 1; a test then sees a panic even when the message is lost.  SRST is the
+ * fallback on a machine without that device.
+ */
+static void __attribute__((noreturn)) power_off_failed(void)
+{
+  if (csr_read(satp) != 0)
+    *(volatile uint32 *)DEV_VA(TESTDEV_PA) = TESTDEV_FAIL | (1 << 16);
+  else
+    *(volatile uint32 *)TESTDEV_PA = TESTDEV_FAIL | (1 << 16);
+  sbi_shutdown(1);
+}
+
+static void
+sbi_puts(const char *m)
+{
+  while (*m)
+    sbi_console_putchar(*m++);
+}
+
+static void
+stop_other_harts(void)
+{
+  sbi_send_ipi(~0UL);
+}
+
+/* What printf and panic (kernel/lib/) get from the layers above them. */
+static struct lib_hooks lib_hooks = {
+    .console_write = console_write,
+    .console_lock = &console_out_lock,
+    .raw_puts = sbi_puts,
+    .stop_others = stop_other_harts,
+    .power_off_failed = power_off_failed,
+};
+
 /* Per-hart set-up shared by the boot hart and the others. */
 static void
 hart_init(uint64 hartid)
@@ -53,11 +91,13 @@ void
 kmain(uint64 hartid, uint64 dtb_pa)
 {
   uart_init();
+  lib_set_hooks(&lib_hooks);
   if (dtb_parse(dtb_pa, &bootinfo) < 0) {
     printf("ldx: cannot read the device tree at %p\n", (void *)dtb_pa);
     sbi_shutdown(1);
   }
   uint64 ram_end = bootinfo.ram_base + bootinfo.ram_size;
+  lib_hooks.ram_end = ram_end;
   printf("\nldx: booting on hart %d, %d harts, RAM %p-%p\n", (int)hartid,
          bootinfo.nharts, (void *)bootinfo.ram_base, (void *)ram_end);
 

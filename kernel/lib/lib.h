@@ -33,6 +33,26 @@ const char *ksym_name(uint64 pc, uint64 *offset);
 /* Set once a hart panics: the others stop printing and halt. */
 extern volatile int panicking;
 
+/* What printf and panic need from the layers above them, registered once
+ * at boot by kmain() (the only place that knows them all). */
+struct spinlock;
+struct lib_hooks {
+  /* The console (kernel/dev/console.c): write n bytes, with console_lock
+   * held, for a whole printf call. */
+  void (*console_write)(const char *s, int n);
+  struct spinlock *console_lock;
+  /* A path that needs no lock and no driver (OpenSBI's console), for a
+   * panic during a panic. */
+  void (*raw_puts)(const char *s);
+  /* Interrupt every other hart: they see panicking and stop. */
+  void (*stop_others)(void);
+  /* Power off, telling QEMU that this was a failure. */
+  __attribute__((noreturn)) void (*power_off_failed)(void);
+  /* The end of RAM: a backtrace follows frame pointers only below it. */
+  uint64 ram_end;
+};
+void lib_set_hooks(const struct lib_hooks *h);
+
 #define assert(cond)                                                           \
   do {                                                                         \
     if (!(cond))                                                               \

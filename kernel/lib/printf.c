@@ -7,20 +7,29 @@
  * the lock is bypassed (its holder may be the hart that panicked) and the
  * other harts stop printing.
  *
- * Locks: console_out_lock (console.c), taken with interrupts off; nothing is acquired inside
- * it except the UART's transmit path, which takes no lock.
+ * printf and panic sit at the bottom of the kernel and call nothing above
+ * it: the console, the way to stop the other harts and the power switch
+ * come from struct lib_hooks, which kmain() registers before the first
+ * line is printed (lib_set_hooks).  Until then printf prints nothing and
+ * a panic only stops its hart.
+ *
+ * Locks: the console's output lock (hooks->console_lock), taken with
+ * interrupts off; nothing is acquired inside it except the UART's transmit
+ * path, which takes no lock.
  */
 #include "kernel/lib/lib.h"
-#include "kernel/arch/boot.h"
 #include "kernel/arch/csr.h"
 #include "kernel/memlayout.h"
-#include "kernel/mm/mm.h"
-#include "kernel/arch/sbi.h"
-#include "kernel/dev/dev.h"
 #include "kernel/lock/lock.h"
-#include "kernel/proc/proc.h"
 
 volatile int panicking;
+static const struct lib_hooks *hooks;
+
+void
+lib_set_hooks(const struct lib_hooks *h)
+{
+  hooks = h;
+}
 
 /* An output sink: a bounded buffer, flushed to the console when full. */
 struct sink {
@@ -33,8 +42,8 @@ struct sink {
 static void
 sink_flush(struct sink *s)
 {
-  if (s->console && s->len > 0)
-    console_write(s->buf, s->len);
+  if (s->console && s->len > 0 && hooks)
+    hooks->console_write(s->buf, s->len);
   s->len = 0;
 }
 
@@ -162,9 +171,11 @@ void
 printf(const char *fmt, ...)
 {
   va_list ap;
+  if (hooks == 0)
+    return;
   if (panicking) {
     /* Only the panicking hart prints; the others are being stopped. */
-    if (console_out_lock.locked && console_out_lock.cpu == &cpus[r_tp()])
+    if (holding(hooks->console_lock))
       ;
     else if (panicking != (int)r_tp() + 1)
       for (;;)
@@ -172,12 +183,12 @@ printf(const char *fmt, ...)
   }
   int locked = !panicking;
   if (locked)
-    acquire(&console_out_lock);
+    acquire(hooks->console_lock);
   va_start(ap, fmt);
   vprint(fmt, ap);
   va_end(ap);
   if (locked)
-    release(&console_out_lock);
+    release(hooks->console_lock);
 }
 
 /* The function table added by the second link (tools/ksyms.sh). */
@@ -221,7 +232,7 @@ backtrace(void)
    * caller's fp.  Stop at anything that does not look like a kernel stack
    * frame rather than fault while reporting a fault. */
   uint64 fp = r_fp();
-  uint64 lo = KERNBASE, hi = bootinfo.ram_base + bootinfo.ram_size;
+  uint64 lo = KERNBASE, hi = hooks ? hooks->ram_end : 0;
   printf("backtrace:\n");
   for (int depth = 0; depth < 32; depth++) {
     if (fp < lo + 16 || fp >= hi || (fp & 7))
@@ -237,27 +248,22 @@ backtrace(void)
   }
 }
 
-/*
- * Power off, telling QEMU this was a failure.  OpenSBI 1.1's SRST reports
- * every shutdown to QEMU as a success (exit status 0), so first write the
- * "fail" command to QEMU's test device, which makes QEMU exit with status
- * 1; a test then sees a panic even when the message is lost.  SRST is the
- * fallback on a machine without that device.
- */
-static void __attribute__((noreturn)) power_off_failed(void)
+/* The end of a panic: power off as a failure, or (before the hooks are
+ * set) stop here. */
+static void __attribute__((noreturn)) halt_failed(void)
 {
-  if (csr_read(satp) != 0)
-    *(volatile uint32 *)DEV_VA(TESTDEV_PA) = TESTDEV_FAIL | (1 << 16);
-  else
-    *(volatile uint32 *)TESTDEV_PA = TESTDEV_FAIL | (1 << 16);
-  sbi_shutdown(1);
+  if (hooks)
+    hooks->power_off_failed();
+  for (;;)
+    wfi();
 }
 
+/* A line through the path that needs no lock and no driver. */
 static void
-sbi_puts(const char *m)
+raw_puts(const char *m)
 {
-  while (*m)
-    sbi_console_putchar(*m++);
+  if (hooks)
+    hooks->raw_puts(m);
 }
 
 void
@@ -278,24 +284,26 @@ panic(const char *fmt, ...)
     if (panicking == me + 1) {
       /* Panicked while reporting a panic: the console path itself may be
        * what broke, so report both through OpenSBI's console instead. */
-      sbi_puts("\nldx: panic while reporting a panic on hart ");
-      sbi_console_putchar('0' + me);
-      sbi_puts("\n  first: ");
-      sbi_puts(first);
-      sbi_puts("\n  then:  ");
-      sbi_puts(line);
-      sbi_puts("\n");
-      power_off_failed();
+      char hart[2] = {(char)('0' + me), 0};
+      raw_puts("\nldx: panic while reporting a panic on hart ");
+      raw_puts(hart);
+      raw_puts("\n  first: ");
+      raw_puts(first);
+      raw_puts("\n  then:  ");
+      raw_puts(line);
+      raw_puts("\n");
+      halt_failed();
     }
     for (;;)
       wfi();
   }
   safestrcpy(first, line, sizeof(first));
-  sbi_send_ipi(~0UL); /* the others see panicking and stop */
+  if (hooks)
+    hooks->stop_others(); /* the others see panicking and stop */
   printf("\npanic on hart %d: %s\n", me, line);
   backtrace();
   printf("ldx: halted after panic\n");
-  power_off_failed();
+  halt_failed();
 }
 
 #if SANITIZE
