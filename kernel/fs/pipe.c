@@ -49,7 +49,7 @@ struct pipe {
 static struct {
   struct spinlock lock;
   struct pipe pipe[NFILE];
-} pipetable = {.lock = {.locked = 0, .name = "pipetable", .cpu = 0}};
+} pipetable = {.lock = SPINLOCK_INIT("pipetable", LOCK_RANK_DEFAULT)};
 
 static struct pipe *
 pipe_slot(void)
