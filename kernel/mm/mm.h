@@ -45,6 +45,9 @@ uint64 kalloc_free_pages(void);
 /* vm.c: the kernel page table */
 void kvm_init(uint64 ram_end);
 void kvm_init_hart(void);
+/* The bottom of process slot's kernel stack (KSTACK_PAGES pages above an
+ * unmapped guard page). */
+uint64 kvm_kstack(int slot);
 extern pagetable_t kernel_pagetable;
 
 /* vm.c: page tables in general */

@@ -112,10 +112,20 @@ unmap_guards(uint64 base, int n, uint64 slot)
   }
 }
 
+/* Kernel stacks for the process slots, one slot each, each with a guard
+ * page at its bottom that kvm_init() unmaps: an overflow faults instead of
+ * running into the neighbour. */
+__attribute__((aligned(PGSIZE))) static char kstacks[NPROC * BOOT_STACK_SLOT];
+
+uint64
+kvm_kstack(int slot)
+{
+  return (uint64)kstacks + slot * BOOT_STACK_SLOT + PGSIZE;
+}
+
 void
 kvm_init(uint64 ram_end)
 {
-  extern char proc_kstacks[];
   uint64 kstart = (uint64)_entry;
   kernel_pagetable = alloc_table();
   if (kernel_pagetable == 0)
@@ -126,7 +136,7 @@ kvm_init(uint64 ram_end)
   kmap((uint64)erodata, (uint64)erodata, ram_end - (uint64)erodata,
        PTE_R | PTE_W);
   unmap_guards((uint64)boot_stacks, NCPU, BOOT_STACK_SLOT);
-  unmap_guards((uint64)proc_kstacks, NPROC, BOOT_STACK_SLOT);
+  unmap_guards((uint64)kstacks, NPROC, BOOT_STACK_SLOT);
 
   kmap(DEV_VA(UART0_PA), UART0_PA, PGSIZE, PTE_R | PTE_W);
   kmap(DEV_VA(VIRTIO0_PA), VIRTIO0_PA, 8 * PGSIZE, PTE_R | PTE_W);

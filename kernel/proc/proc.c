@@ -2,7 +2,7 @@
  * Processes: their table and their life.
  *
  * A process is a slot in procs[]: a user address space, a kernel stack
- * (a fixed slot in proc_kstacks[] with a guard page below it), a trapframe
+ * (a fixed slot from kvm_kstack(), with a guard page below it), a trapframe
  * page and a saved kernel context.  Its life: UNUSED -> USED (being built)
  * -> RUNNABLE <-> RUNNING <-> SLEEPING -> ZOMBIE (exited, waiting for its
  * parent's wait) -> UNUSED.  Running, switching, sleeping and waking are
@@ -35,9 +35,6 @@ static struct proc *initproc;
 static int nextpid = 1;
 static struct spinlock wait_lock;
 
-/* Kernel stacks, one slot per process, each with a guard page at its
- * bottom that kvm_init() unmaps. */
-__attribute__((aligned(PGSIZE))) char proc_kstacks[NPROC * BOOT_STACK_SLOT];
 
 static void forkret(void);
 
@@ -49,7 +46,7 @@ proc_init(void)
     struct proc *p = &procs[i];
     spinlock_init_ranked(&p->lock, "proc", LOCK_RANK_PROC);
     p->state = UNUSED;
-    p->kstack = (uint64)proc_kstacks + i * BOOT_STACK_SLOT + PGSIZE;
+    p->kstack = kvm_kstack(i);
     p->asid = i + 1; /* ASID 0 is the kernel's */
     /* The slot's trapframe and root page table live as long as the
      * kernel: a hart may keep a root in satp after the process is gone
