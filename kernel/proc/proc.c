@@ -35,7 +35,6 @@ static struct proc *initproc;
 static int nextpid = 1;
 static struct spinlock wait_lock;
 
-
 static void forkret(void);
 
 void
