@@ -12,6 +12,12 @@
 #define PGROUNDUP(sz) (((sz) + PGSIZE - 1) & ~(PGSIZE - 1))
 #define PGROUNDDOWN(a) (((a)) & ~(PGSIZE - 1))
 
+/* A superpage: what one level-1 page-table entry maps (2 MiB).  ldx maps
+ * only 4 KiB pages; the 2025 page-table lab uses these. */
+#define SUPERPGSIZE (PGSIZE << 9) /* 512 pages: 2 MiB */
+#define SUPERPGROUNDUP(sz) (((sz) + SUPERPGSIZE - 1) & ~(SUPERPGSIZE - 1))
+#define SUPERPGROUNDDOWN(a) (((a)) & ~(SUPERPGSIZE - 1))
+
 /*
  * One past the highest virtual address.  Sv39 allows 2^39, but addresses
  * with bit 38 set must be sign-extended; staying below 2^38 avoids that.

@@ -50,6 +50,7 @@
 #include "kernel/riscv.h"
 #include "kernel/stat.h"
 #include "kernel/syscall.h"
+#include "kernel/vm.h"
 #include "user/user.h"
 #include "user/ecall.h"
 
@@ -262,7 +263,7 @@ pick_fd(void)
 static void
 refresh_brk(void)
 {
-  brk = rawsyscall(SYS_sbrk, 0, 0, 0, 0, 0, 0);
+  brk = rawsyscall(SYS_sbrk, 0, SBRK_EAGER, 0, 0, 0, 0);
 }
 
 static uint64
@@ -764,9 +765,12 @@ fuzz_one(void)
   case SYS_close:
     a[0] = pick_fd();
     break;
-  case SYS_sbrk:
+  case SYS_sbrk: {
+    static const uint64 hows[] = {SBRK_EAGER, SBRK_LAZY, 0, -1};
     a[0] = pick_sbrk();
+    a[1] = one_in(10) ? PICK(hows) : one_in(2) ? SBRK_EAGER : SBRK_LAZY;
     break;
+  }
   case SYS_sleep: {
     static const uint64 naps[] = {0, -1, INT_MIN, 0x100000000ULL};
     a[0] = one_in(20) ? 1 : PICK(naps);

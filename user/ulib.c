@@ -1,6 +1,6 @@
 /*
  * The user library's small routines: program start-up, strings, memory,
- * reading a line, stat(), sbrk() and atoi().
+ * reading a line, stat(), atoi() and the two heap wrappers of sys_sbrk.
  *
  * _start is the entry point user.ld names: the kernel's exec jumps there
  * with a0 = argc, a1 = argv and sp at the top of the new stack, so it can
@@ -15,6 +15,7 @@
 #include "kernel/types.h"
 #include "kernel/stat.h"
 #include "kernel/fcntl.h"
+#include "kernel/vm.h"
 #include "user/user.h"
 
 #pragma GCC optimize("no-tree-loop-distribute-patterns")
@@ -104,15 +105,6 @@ stat(const char *path, struct stat *st)
   return r;
 }
 
-/* The 2022 API's sbrk(n): the 2025 call with how = 1 (eager: every page is
- * allocated now).  The compat work adds sbrklazy() and the named SBRK_
- * constants. */
-char *
-sbrk(int n)
-{
-  return sys_sbrk(n, 1);
-}
-
 /* Decimal, with optional leading blanks and sign; stops at a non-digit. */
 int
 atoi(const char *s)
@@ -159,4 +151,17 @@ void *
 memcpy(void *dst, const void *src, uint n)
 {
   return memmove(dst, src, (int)n);
+}
+
+/* The 2022 API's sbrk(n) is the 2025 call growing eagerly. */
+char *
+sbrk(int n)
+{
+  return sys_sbrk(n, SBRK_EAGER);
+}
+
+char *
+sbrklazy(int n)
+{
+  return sys_sbrk(n, SBRK_LAZY);
 }

@@ -30,6 +30,13 @@ struct event;
 #undef SYSRET
 #undef SYSARG
 
+/* The heap (ulib.c): sbrk(n) grows it now, sbrklazy(n) page by page at
+ * first touch (both wrap sys_sbrk, see kernel/vm.h); both return the old
+ * break, or SBRK_ERROR. */
+#define SBRK_ERROR ((char *)-1)
+char *sbrk(int);
+char *sbrklazy(int);
+
 /* ulib.c */
 int stat(const char *, struct stat *);
 char *strcpy(char *, const char *);
@@ -42,7 +49,6 @@ void *memset(void *, int, uint);
 int atoi(const char *);
 int memcmp(const void *, const void *, uint);
 void *memcpy(void *, const void *, uint);
-char *sbrk(int); /* grow (eagerly) or shrink the heap by n bytes */
 
 /* printf.c: %d %u %x %p %s %c %%, with l/ll for 64-bit integers;
  * snprintf returns the length of the whole result, as in C. */

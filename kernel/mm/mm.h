@@ -62,6 +62,9 @@ void uvm_swap(pagetable_t a, pagetable_t b);
 int uvm_alloc(pagetable_t pt, uint64 start, uint64 end, int perm);
 void uvm_dealloc(pagetable_t pt, uint64 start, uint64 end);
 int uvm_copy(pagetable_t from, pagetable_t to);
+/* fault_in(pt, va) maps a lazy page at va and returns 0, or returns -1 if
+ * va is not a lazy page of pt or memory ran out (see vm.c). */
+void uvm_set_lazy_hook(int (*fault_in)(pagetable_t pt, uint64 va));
 int copyout(pagetable_t pt, uint64 dstva, const void *src, uint64 len);
 int copyin(pagetable_t pt, void *dst, uint64 srcva, uint64 len);
 int copyinstr(pagetable_t pt, char *dst, uint64 srcva, uint64 max);

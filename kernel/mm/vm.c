@@ -303,9 +303,23 @@ uvm_copy(pagetable_t from, pagetable_t to)
 /* ---------------------------------------------------------------- copies */
 
 /*
+ * Lazy pages (sbrklazy): user memory a process owns but that has no page
+ * yet.  Which addresses those are is the process layer's knowledge, so it
+ * registers this hook (proc_init); a copy that meets an unmapped page asks
+ * it to map the page, exactly as the page-fault handler does for user code.
+ */
+static int (*lazy_hook)(pagetable_t pt, uint64 va);
+
+void
+uvm_set_lazy_hook(int (*fault_in)(pagetable_t pt, uint64 va))
+{
+  lazy_hook = fault_in;
+}
+
+/*
  * The kernel address of user page va if the user may access it with all of
  * perm, else 0.  This is the one check every copy between user and kernel
- * memory goes through.
+ * memory goes through.  A lazy page is allocated here on first use.
  */
 static uint64
 user_page(pagetable_t pt, uint64 va, int perm)
@@ -313,6 +327,8 @@ user_page(pagetable_t pt, uint64 va, int perm)
   if (va >= USERTOP)
     return 0;
   pte_t *pte = vm_walk(pt, va, 0);
+  if ((pte == 0 || (*pte & PTE_V) == 0) && lazy_hook && lazy_hook(pt, va) == 0)
+    pte = vm_walk(pt, va, 0);
   uint64 need = PTE_V | PTE_U | perm;
   if (pte == 0 || (*pte & need) != need)
     return 0;

@@ -55,6 +55,7 @@ proc_init(void)
         (p->pagetable = uvm_create((uint64)p->trapframe)) == 0)
       panic("proc_init: no memory for process slot %d", i);
   }
+  uvm_set_lazy_hook(proc_fault_in); /* copies allocate lazy pages too */
   sched_init();
 }
 
@@ -313,21 +314,27 @@ proc_set_killed(struct proc *p)
   release(&p->lock);
 }
 
-/* sbrk: grow or shrink user memory by n bytes. */
+/*
+ * sbrk: grow or shrink user memory by n bytes.  A lazy grow only moves the
+ * break: the new pages appear on first touch (proc_fault_in).  Shrinking
+ * frees whatever pages the released range has, lazy or not.
+ */
 int
-proc_grow(int n)
+proc_grow(int n, int lazy)
 {
   struct proc *p = myproc();
   uint64 sz = p->sz;
   if (n > 0) {
     if (sz + n > USERTOP)
       return -1;
-    if (uvm_alloc(p->pagetable, sz, sz + n, PTE_R | PTE_W) < 0) {
+    if (!lazy &&
+        uvm_alloc(p->pagetable, sz, sz + n, PTE_R | PTE_W) < 0) {
       uvm_dealloc(p->pagetable, sz, sz + n);
       return -1;
     }
     p->sz = sz + n;
-    proc_tlb_changed(p);
+    if (!lazy)
+      proc_tlb_changed(p);
   } else if (n < 0) {
     uint64 down = (uint64)(-(long)n);
     if (down > sz - p->heap_start)
@@ -336,6 +343,32 @@ proc_grow(int n)
     p->sz = sz - down;
     proc_tlb_changed(p);
   }
+  return 0;
+}
+
+/*
+ * The first touch of a lazy heap page, by user code (a page fault) or by a
+ * system call's copy (vm.c's hook): the unmapped part of [heap_start, sz)
+ * is the heap sbrklazy grew, and a page there gets a zeroed frame.
+ * Returns 0 once va's page is mapped, PROC_FAULT_NOTLAZY if va is not a
+ * lazy page of the current process (mapped, or outside its heap), and
+ * PROC_FAULT_NOMEM if memory ran out.  Only the process itself changes its
+ * page table, so no lock is needed.
+ */
+int
+proc_fault_in(pagetable_t pt, uint64 va)
+{
+  struct proc *p = myproc();
+  if (p == 0 || p->pagetable != pt || va < p->heap_start || va >= p->sz)
+    return PROC_FAULT_NOTLAZY;
+  uint64 page = PGROUNDDOWN(va);
+  pte_t *pte = vm_walk(pt, page, 0);
+  if (pte && (*pte & PTE_V))
+    return PROC_FAULT_NOTLAZY; /* present: the fault is about permissions */
+  if (uvm_alloc(pt, page, page + PGSIZE, PTE_R | PTE_W) < 0)
+    return PROC_FAULT_NOMEM; /* a table it made stays until exit or exec */
+  /* A hart may have cached the invalid entry: flush before p runs again. */
+  proc_tlb_changed(p);
   return 0;
 }
 

@@ -57,7 +57,8 @@ struct proc {
   /* private */
   uint64 kstack;               /* bottom of the kernel stack */
   uint64 sz;                   /* user memory is [0, sz), minus holes */
-  uint64 heap_start;           /* sbrk may not shrink below this */
+  uint64 heap_start;           /* sbrk may not shrink below this; unmapped
+                                * pages in [heap_start, sz) are lazy */
   pagetable_t pagetable;       /* user page table */
   uint16 asid;                 /* address-space id, fixed per slot */
   uint64 tlb_gen;              /* bumped when mappings are removed */
@@ -104,7 +105,9 @@ int proc_wait(uint64 status_addr);
 int proc_kill(int pid);
 int proc_console(struct proc *p);
 void proc_set_killed(struct proc *p);
-int proc_grow(int n);
+int proc_grow(int n, int lazy);
+int proc_fault_in(pagetable_t pt, uint64 va);
+enum { PROC_FAULT_NOTLAZY = -1, PROC_FAULT_NOMEM = -2 };
 int proc_list(uint64 dst, int max);
 void proc_dump(void);
 void proc_switch_vm(struct proc *p);

@@ -9,6 +9,7 @@
 #include "kernel/mm/mm.h"
 #include "kernel/proc/proc.h"
 #include "kernel/trap/sysdecl.h"
+#include "kernel/vm.h"
 
 uint64
 sys_exit(void)
@@ -38,13 +39,18 @@ sys_wait(void)
   return proc_wait(status);
 }
 
+/* sbrk(n, how): move the break by n bytes, allocating the new pages now
+ * (SBRK_EAGER) or at first touch (SBRK_LAZY); returns the old break. */
 uint64
 sys_sbrk(void)
 {
-  int n;
+  int n, how;
   argint(0, &n);
+  argint(1, &how);
+  if (how != SBRK_EAGER && how != SBRK_LAZY)
+    return -1;
   uint64 old = myproc()->sz;
-  if (proc_grow(n) < 0)
+  if (proc_grow(n, how == SBRK_LAZY) < 0)
     return -1;
   return old;
 }

@@ -86,12 +86,24 @@ devintr(uint64 scause)
 /* The process did something user code may not do: it dies, the kernel
  * goes on.  One line says who, what and where. */
 static void
-user_fault(struct proc *p, uint64 scause)
+user_fault(struct proc *p, const char *what)
 {
-  printf("pid %d (%s): %s at sepc=%p stval=%p\n", p->pid, p->name,
-         trap_cause_name(scause), (void *)p->trapframe->epc,
-         (void *)csr_read(stval));
+  printf("pid %d (%s): %s at sepc=%p stval=%p\n", p->pid, p->name, what,
+         (void *)p->trapframe->epc, (void *)csr_read(stval));
   proc_set_killed(p);
+}
+
+/* A load or store page fault.  The first touch of a lazy heap page
+ * (sbrklazy) gets its page and the instruction runs again; any other
+ * address kills the process, and so does running out of memory. */
+static void
+user_page_fault(struct proc *p, uint64 scause)
+{
+  int r = proc_fault_in(p->pagetable, csr_read(stval));
+  if (r == PROC_FAULT_NOMEM)
+    user_fault(p, "out of memory for a lazy page");
+  else if (r != 0)
+    user_fault(p, trap_cause_name(scause));
 }
 
 /* Called from uservec (trampoline.S) on a trap from user mode. */
@@ -117,8 +129,11 @@ usertrap(void)
     p->trapframe->epc += 4; /* return past the ecall */
     intr_on();              /* system calls may take a while */
     syscall();
+  } else if (scause == SCAUSE_LOAD_PAGE_FAULT ||
+             scause == SCAUSE_STORE_PAGE_FAULT) {
+    user_page_fault(p, scause);
   } else {
-    user_fault(p, scause);
+    user_fault(p, trap_cause_name(scause));
   }
 
   if (proc_killed(p))
