@@ -60,10 +60,13 @@ KCFLAGS = $(KARCH) $(COMMONFLAGS) -std=c11 -Wall -Wextra -Werror \
   -Wmissing-prototypes -Wstrict-prototypes -Wshift-overflow=2 \
   -mno-relax -DQUANTUM_MS=$(QUANTUM_MS) -DPREEMPT=$(PREEMPT)
 
-# User programs are the students' code too: xv6 programs must build
-# unmodified, so unused parameters and missing prototypes are allowed.
-UCFLAGS = $(UARCH) $(COMMONFLAGS) -std=gnu11 -Wall -Wextra -Werror \
-  -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers
+# User programs are the students' code too: code that builds on xv6 must
+# build here, so they get xv6's warning flags and no stricter ones.  ldx's
+# own user code (the library and the programs in LDX_STRICT below) adds
+# UCFLAGS_LDX.
+UCFLAGS = $(UARCH) $(COMMONFLAGS) -std=gnu11 -Wall -Werror
+UCFLAGS_LDX = -Wextra -Wno-unused-parameter -Wno-sign-compare \
+  -Wno-missing-field-initializers
 
 ifeq ($(SANITIZE),1)
 KCFLAGS := $(filter-out -fno-stack-protector,$(KCFLAGS)) -DSANITIZE=1 \
@@ -126,6 +129,13 @@ $(if $(UPROG_CLASH),$(error both user/NAME.c and user/NAME/ for $(UPROG_CLASH)))
 UPROG_OBJS := $(patsubst %,$(B)/%.o,$(UPROG_SRCS))
 ULINK = $(LD) -z max-page-size=4096 -T user/user.ld
 
+# ldx's own programs: built with UCFLAGS_LDX as well.  A program a lab or
+# a student adds to user/ is not listed here and gets xv6's flags.
+LDX_STRICT := bench cat checkfile crashwork echo evdump fuzz grep halt init \
+  kill lde ln ls mkdir printf ps rm sh sleep spin trace true ulib umalloc \
+  usys utests wc writefile
+$(patsubst %,$(B)/user/%.c.o,$(LDX_STRICT)): UCFLAGS += $(UCFLAGS_LDX)
+
 $(B)/user/%.c.o: user/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -c $< -o $@
@@ -146,6 +156,37 @@ mkfs/mkfs: mkfs/mkfs.c kernel/fs.h kernel/param.h kernel/stat.h kernel/types.h
 
 mkfs/fsck: mkfs/fsck.c kernel/fs.h kernel/param.h kernel/stat.h kernel/types.h
 	$(HOSTCC) $(HOSTCFLAGS) -o $@ mkfs/fsck.c
+
+# ---------------------------------------------------------------- course tooling
+# What MIT's lab tooling and xv6's usertests expect of the tree.
+#
+# The image's README: xv6's usertests open /README, MIT's util lab counts
+# its words.  A README at the top of the tree (a course's) is used, else
+# ldx's README.md.
+IMG_README := $(firstword $(wildcard README) README.md)
+
+# UEXTRA: more files for the image, by their last path component (a lab's
+# data files, as in MIT's Makefile: findtest.sh, xargstest.sh, ...).
+UEXTRA ?= $(wildcard user/*.sh user/*.txt)
+
+# What fs.img gets from here (FSEXTRA, made by fs.img's recipe) and
+# depends on; the stamp rebuilds the image when the list changes.
+FSEXTRA = $(B)/fsroot/README $(UEXTRA)
+FSEXTRA_DEPS = $(IMG_README) $(UEXTRA) $(B)/fsextra
+$(B)/fsextra: FORCE
+	@mkdir -p $(B)/fsroot
+	@echo '$(IMG_README) $(UEXTRA)' | cmp -s - $@ || \
+	  echo '$(IMG_README) $(UEXTRA)' > $@
+
+# make grade with a grade-lab-NAME script in the tree (how MIT's labs ship
+# their graders): LAB=NAME picks one, and with a single script LAB may be
+# left out.  labs/NAME/ (ldx's own labs) comes first; with neither, make
+# grade runs ldx's graders.  MIT's way: make clean, then the script.
+-include conf/lab.mk
+MITLABS := $(patsubst grade-lab-%,%,$(wildcard grade-lab-*))
+MITLAB := $(or $(LAB),$(if $(filter 1,$(words $(MITLABS))),$(MITLABS)))
+MITGRADER := $(wildcard $(if $(MITLAB),grade-lab-$(MITLAB)))
+GRADEFLAGS ?=
 
 # The image gets copies without debug information (user/_name keeps it,
 # for gdb): the disk is small.
@@ -182,8 +223,10 @@ $(B)/labname: FORCE
 	@mkdir -p $(B)
 	@echo '$(LABDIR)' | cmp -s - $@ || echo '$(LABDIR)' > $@
 
-fs.img: mkfs/mkfs README.md $(FSPROGS) $(LAB_FSPROGS) $(LAB_FILES) $(B)/labname
-	mkfs/mkfs $@ README.md $(FSPROGS) $(LAB_FSPROGS) $(LAB_FILES)
+fs.img: mkfs/mkfs README.md $(FSPROGS) $(LAB_FSPROGS) $(LAB_FILES) $(B)/labname \
+  $(FSEXTRA_DEPS)
+	cp $(IMG_README) $(B)/fsroot/README
+	mkfs/mkfs $@ README.md $(FSPROGS) $(LAB_FSPROGS) $(LAB_FILES) $(FSEXTRA)
 
 # make handout: the tree as a student starts it, without any lab's
 # solution.patch (committed files only), as ldx-handout.tar.gz.
@@ -223,11 +266,18 @@ qemu-nox: qemu
 .gdbinit: tools/gdbinit.tmpl
 	sed "s/:GDBPORT/:$(GDBPORT)/" < $< > $@
 
-qemu-gdb:
-	@tools/ensure-deps --gdb
+# Graders connect to the gdb port themselves, so a missing gdb-multiarch
+# is only worth a hint, not a stop.
+qemu-gdb: deps
 	@$(MAKE) --no-print-directory all .gdbinit
-	@echo "*** Now run in another terminal, in this directory:"
-	@echo "***   gdb-multiarch -x .gdbinit"
+	@if command -v gdb-multiarch > /dev/null; then \
+	  echo "*** Now run in another terminal, in this directory:"; \
+	  echo "***   gdb-multiarch -x .gdbinit"; \
+	else \
+	  echo "*** gdb-multiarch is not installed; to debug, install it with"; \
+	  echo "***   sudo apt-get install gdb-multiarch   (or: tools/ensure-deps --gdb)"; \
+	  echo "*** then run gdb-multiarch -x .gdbinit.  QEMU waits on port $(GDBPORT)."; \
+	fi
 	$(QEMU) $(QEMUOPTS) -S -gdb tcp::$(GDBPORT)
 
 print-gdbport:
@@ -245,11 +295,13 @@ test-quick: deps
 	@$(PYTHON) tests/run.py --quick
 
 # make grade LAB=NAME grades one course lab (labs/NAME/grade.py, which
-# takes GRADEFLAGS such as --json result.json); plain make grade runs
-# ldx's own graders (tests/grade.py).
+# takes GRADEFLAGS such as --json result.json); MIT's grade-lab-NAME
+# scripts and plain make grade: see "course tooling" above.
 grade: deps
 	@if [ -n "$(LAB)" ] && [ -d labs/$(LAB) ]; then \
 	  $(PYTHON) labs/$(LAB)/grade.py $(GRADEFLAGS); \
+	elif [ -n "$(MITGRADER)" ]; then \
+	  $(MAKE) --no-print-directory clean && ./$(MITGRADER) $(GRADEFLAGS); \
 	else \
 	  $(PYTHON) tests/grade.py; \
 	fi
