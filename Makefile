@@ -134,7 +134,9 @@ ULINK = $(LD) -z max-page-size=4096 -T user/user.ld
 LDX_STRICT := bench cat checkfile crashwork echo evdump fuzz grep halt init \
   kill lde ln ls mkdir printf ps rm sh sleep spin trace true ulib umalloc \
   usys utests wc writefile
-$(patsubst %,$(B)/user/%.c.o,$(LDX_STRICT)): UCFLAGS += $(UCFLAGS_LDX)
+LDX_STRICT_OBJS := $(patsubst %,$(B)/%.o,$(foreach p,$(LDX_STRICT),\
+  $(wildcard user/$(p).c user/$(p)/*.c)))
+$(LDX_STRICT_OBJS): UCFLAGS += $(UCFLAGS_LDX)
 
 $(B)/user/%.c.o: user/%.c
 	@mkdir -p $(dir $@)

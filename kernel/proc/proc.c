@@ -327,8 +327,7 @@ proc_grow(int n, int lazy)
   if (n > 0) {
     if (sz + n > USERTOP)
       return -1;
-    if (!lazy &&
-        uvm_alloc(p->pagetable, sz, sz + n, PTE_R | PTE_W) < 0) {
+    if (!lazy && uvm_alloc(p->pagetable, sz, sz + n, PTE_R | PTE_W) < 0) {
       uvm_dealloc(p->pagetable, sz, sz + n);
       return -1;
     }

@@ -19,6 +19,7 @@ static const struct utest *const suites[] = {
     utests_exec,   /* exec.c */
     utests_lde,    /* lde.c: what user mode may not do */
     utests_mem,    /* mem.c: sbrk, faults, out of memory */
+    utests_lazy,   /* lazy.c: sbrklazy, the lazy heap */
     utests_fd,     /* fd.c: descriptors, read and write */
     utests_file,   /* file.c: files, directories, paths */
     utests_disk,   /* disk.c: big files, many files, a full disk */

@@ -26,6 +26,7 @@
 #include "kernel/memlayout.h"
 #include "kernel/procinfo.h"
 #include "kernel/evlog.h"
+#include "kernel/vm.h"
 #include "user/user.h"
 
 #define FAILCODE 77       /* exit status of a child that called fail() */
@@ -47,6 +48,7 @@ extern const struct utest utests_proc[];
 extern const struct utest utests_exec[];
 extern const struct utest utests_lde[];
 extern const struct utest utests_mem[];
+extern const struct utest utests_lazy[];
 extern const struct utest utests_fd[];
 extern const struct utest utests_file[];
 extern const struct utest utests_disk[];
