@@ -190,6 +190,13 @@ MITLAB := $(or $(LAB),$(if $(filter 1,$(words $(MITLABS))),$(MITLABS)))
 MITGRADER := $(wildcard $(if $(MITLAB),grade-lab-$(MITLAB)))
 GRADEFLAGS ?=
 
+# The cross compiler and the flags a user program gets, for tests.
+print-cc:
+	@echo $(CC)
+print-ucflags:
+	@echo $(UCFLAGS)
+.PHONY: print-cc print-ucflags
+
 # The image gets copies without debug information (user/_name keeps it,
 # for gdb): the disk is small.
 FSPROGS := $(patsubst user/%,$(B)/fsroot/%,$(UPROGS))
@@ -304,6 +311,9 @@ grade: deps
 	  $(PYTHON) labs/$(LAB)/grade.py $(GRADEFLAGS); \
 	elif [ -n "$(MITGRADER)" ]; then \
 	  $(MAKE) --no-print-directory clean && ./$(MITGRADER) $(GRADEFLAGS); \
+	elif [ -n "$(MITLABS)" ]; then \
+	  echo "make grade: graders for $(MITLABS): pick one with LAB=NAME"; \
+	  exit 1; \
 	else \
 	  $(PYTHON) tests/grade.py; \
 	fi

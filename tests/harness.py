@@ -421,11 +421,15 @@ class Machine:
 
         Output can itself contain "$ " at the start of a line (echo '$ x'),
         so the prompt wanted is one that nothing has followed yet: the shell
-        is waiting for input.  If output keeps coming after every candidate
-        (a background process printing), the first candidate is taken once
-        the console has been quiet for `settle` seconds, or at the deadline.
+        is waiting for input.  A shell reading a script ("sh < file") prints
+        its own prompts, the last one just before ours ("$ $ "): a "$ " that
+        ends the output anywhere on a line counts once the console has been
+        quiet for `settle` seconds.  If output keeps coming after every
+        candidate (a background process printing), the first candidate is
+        taken once the console has been quiet, or at the deadline.
         """
         pat = re.compile(PROMPT)
+        tailpat = re.compile(r"\$ \Z")
         end = self._limit(timeout)
         last_len, last_change = -1, time.monotonic()
         with self._cond:
@@ -435,6 +439,10 @@ class Machine:
                 if len(self._text) != last_len:
                     last_len, last_change = len(self._text), now
                 if ms and ms[-1].end() == len(self._text):
+                    break
+                tail = tailpat.search(self._text, start)
+                if tail and now - last_change >= settle:
+                    ms = [tail]
                     break
                 if ms and (now - last_change >= settle or now >= end or
                            self._eof):

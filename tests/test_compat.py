@@ -1,0 +1,298 @@
+"""xv6 compatibility with the course tooling that exists.
+
+  - a program written in the 2025 xv6 style (user/compat25.c: pause,
+    sbrklazy, sys_sbrk, SBRK_ERROR, memcpy, SUPERPGSIZE) builds with xv6's
+    warning flags and runs;
+  - user programs get -Wall -Werror and nothing stricter;
+  - the image holds /README (a top-level README if the tree has one, else
+    README.md) and the files UEXTRA names;
+  - `make qemu-gdb` starts QEMU's gdb stub without gdb-multiarch;
+  - `make grade` runs a grade-lab-NAME script the way MIT's Makefile does;
+  - the shell: "$ " before every command whatever its input, "exec NAME
+    failed", quotes as ordinary characters.
+"""
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+
+from harness import ROOT, Skip, build, check, make, test
+
+
+def shell(t, **kw):
+    kw.setdefault("cpus", 1)
+    m = t.boot(**kw)
+    m.wait_prompt(60)
+    return m
+
+
+@test(quick=True)
+def compat_2025_program(t):
+    """user/compat25.c, written against the 2025 API, runs and passes."""
+    m = shell(t)
+    out = m.run("compat25", 60)
+    check("compat25: ok" in out, "compat25 did not pass:\n%s" % out)
+
+
+# Code that -Wall accepts and -Wextra rejects (a signed/unsigned comparison,
+# an unused parameter, a partly initialised struct): it builds on xv6.
+XV6_OK = r"""
+#include "kernel/types.h"
+#include "user/user.h"
+struct pair { int a, b; };
+struct pair p = { 1 };
+int count(char *s, int unused) { int n = 0; for (int i = 0; i < strlen(s); i++) n++; return n; }
+"""
+
+# Code that -Wall -Werror rejects on xv6 too.
+XV6_BAD = r"""
+int f(void) { int unused; return 0; }
+"""
+
+
+def compile_user(src, flags):
+    d = tempfile.mkdtemp(prefix="ldx-compat-")
+    try:
+        path = os.path.join(d, "prog.c")
+        with open(path, "w") as f:
+            f.write(src)
+        cc = make("-s", "print-cc", lock=False).strip().splitlines()[-1]
+        r = subprocess.run([cc] + flags.split() + ["-c", path, "-o",
+                                                   os.path.join(d, "prog.o")],
+                           cwd=ROOT, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=120)
+        return r.returncode, r.stdout.decode("utf-8", "replace")
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+@test(quick=True)
+def compat_user_flags(t):
+    """A user program gets xv6's -Wall -Werror and no stricter warnings."""
+    flags = make("-s", "print-ucflags", lock=False).strip().splitlines()[-1]
+    check("-Wall" in flags.split() and "-Werror" in flags.split(),
+          "user flags lack -Wall -Werror: %s" % flags)
+    rc, out = compile_user(XV6_OK, flags)
+    check(rc == 0, "code that builds on xv6 does not build here:\n%s" % out)
+    rc, out = compile_user(XV6_BAD, flags)
+    check(rc != 0, "an unused variable passed -Wall -Werror")
+
+
+@test(quick=True)
+def compat_image_files(t):
+    """/README holds ldx's README.md; a file named by UEXTRA is in the
+    image under its last path component."""
+    extra = os.path.join("tests", "data", "xtra.txt")
+    with open(os.path.join(ROOT, extra)) as f:
+        want = f.read().strip()
+    with open(os.path.join(ROOT, "README.md")) as f:
+        first = f.readline().strip()
+    m = shell(t, make_vars={"UEXTRA": extra})
+    out = m.run("cat README", 30)
+    check(first in out and "exec" not in out.split("\n")[0],
+          "cat README did not show README.md's first line %r:\n%s"
+          % (first, out[:500]))
+    out = m.run("wc README", 30)
+    check(re.search(r"\d+ \d+ \d+ README", out), "wc README: %r" % out)
+    out = m.run("cat xtra.txt", 30)
+    check(want in out, "UEXTRA's file is not in the image: %r" % out)
+
+
+@test(quick=True)
+def compat_top_readme(t):
+    """A README at the top of the tree goes into the image instead of
+    README.md (checked on a copy of the Makefile, with make -n)."""
+    d = tempfile.mkdtemp(prefix="ldx-readme-")
+    try:
+        shutil.copy(os.path.join(ROOT, "Makefile"), d)
+        # Empty stand-ins for what fs.img is made from, then two READMEs.
+        for f in ("mkfs/mkfs.c", "kernel/fs.h", "kernel/param.h",
+                  "kernel/stat.h", "kernel/types.h", "README", "README.md"):
+            os.makedirs(os.path.join(d, os.path.dirname(f)), exist_ok=True)
+            with open(os.path.join(d, f), "w") as fh:
+                fh.write("\n")
+        r = subprocess.run(["make", "-n", "--no-print-directory", "fs.img"],
+                           cwd=d, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=60)
+        out = r.stdout.decode("utf-8", "replace")
+        check(re.search(r"(?m)^cp README \S*fsroot/README$", out),
+              "with a top-level README, fs.img does not get it:\n%s" % out)
+        os.unlink(os.path.join(d, "README"))
+        r = subprocess.run(["make", "-n", "--no-print-directory", "fs.img"],
+                           cwd=d, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=60)
+        out = r.stdout.decode("utf-8", "replace")
+        check(re.search(r"(?m)^cp README.md \S*fsroot/README$", out),
+              "without a top-level README, fs.img does not get README.md:\n%s"
+              % out)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def _free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def _path_without(prog):
+    """A PATH on which every program of ours is found except prog: a
+    directory of links to everything else on PATH."""
+    d = tempfile.mkdtemp(prefix="ldx-path-")
+    for p in os.environ.get("PATH", "").split(os.pathsep):
+        if not os.path.isdir(p):
+            continue
+        for name in os.listdir(p):
+            dst = os.path.join(d, name)
+            if name == prog or os.path.lexists(dst):
+                continue
+            src = os.path.join(p, name)
+            if os.path.isfile(src) and os.access(src, os.X_OK):
+                os.symlink(src, dst)
+    return d
+
+
+def _gdb_stub_answers(port, deadline):
+    """Ask QEMU's gdb stub why the machine stopped (packet '?'); True if it
+    answers with a stop reply."""
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), 2) as s:
+                s.settimeout(5)
+                s.sendall(b"$?#3f")
+                data = b""
+                while b"#" not in data[1:] and time.monotonic() < deadline:
+                    chunk = s.recv(256)
+                    if not chunk:
+                        break
+                    data += chunk
+                return re.search(rb"\$[ST][0-9a-f]{2}", data) is not None
+        except OSError:
+            time.sleep(0.5)
+    return False
+
+
+@test(timeout=300)
+def compat_qemu_gdb_without_gdb(t):
+    """make qemu-gdb with no gdb-multiarch on PATH says how to install it
+    and starts QEMU waiting on the port given by GDBPORT anyway."""
+    build()
+    port = _free_port()
+    bindir = _path_without("gdb-multiarch")
+    env = dict(os.environ, PATH=bindir)
+    for k in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"):
+        env.pop(k, None)
+    log = os.path.join(ROOT, "tests", "out", "compat_qemu_gdb.log")
+    os.makedirs(os.path.dirname(log), exist_ok=True)
+    with open(log, "w") as out:
+        p = subprocess.Popen(["make", "--no-print-directory", "qemu-gdb",
+                              "CPUS=1", "GDBPORT=%d" % port], cwd=ROOT,
+                             env=env, stdin=subprocess.DEVNULL, stdout=out,
+                             stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        ok = _gdb_stub_answers(port, time.monotonic() + 120)
+        text = open(log).read()
+        check(p.poll() is None, "make qemu-gdb exited:\n%s" % text[-2000:])
+        check(ok, "nothing answered on gdb port %d:\n%s" % (port, text[-2000:]))
+        check("gdb-multiarch is not installed" in text and "apt-get install" in text,
+              "no hint on installing gdb-multiarch:\n%s" % text[-2000:])
+    finally:
+        try:
+            os.killpg(p.pid, 9)
+        except OSError:
+            pass
+        p.wait(30)
+        shutil.rmtree(bindir, ignore_errors=True)
+
+
+GRADER = """#!/bin/sh
+echo "grader $(basename "$0") ran with: $*"
+"""
+
+
+@test(quick=True)
+def compat_make_grade(t):
+    """make grade runs ./grade-lab-NAME GRADEFLAGS after make clean, as
+    MIT's Makefile does: LAB picks one, a single script needs no LAB, and
+    several without LAB is an error that says so (on a copy of the
+    Makefile, with a stand-in grader)."""
+    d = tempfile.mkdtemp(prefix="ldx-grade-")
+    try:
+        shutil.copy(os.path.join(ROOT, "Makefile"), d)
+        os.makedirs(os.path.join(d, "tools"))
+        deps = os.path.join(d, "tools", "ensure-deps")
+        with open(deps, "w") as f:
+            f.write("#!/bin/sh\nexit 0\n")
+        os.chmod(deps, 0o755)
+
+        def grader(name):
+            path = os.path.join(d, "grade-lab-" + name)
+            with open(path, "w") as f:
+                f.write(GRADER)
+            os.chmod(path, 0o755)
+
+        def grade(*args):
+            r = subprocess.run(["make", "--no-print-directory", "grade"] +
+                               list(args), cwd=d, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, timeout=60)
+            return r.returncode, r.stdout.decode("utf-8", "replace")
+
+        grader("util")
+        rc, out = grade("GRADEFLAGS=-v")
+        check(rc == 0 and "grader grade-lab-util ran with: -v" in out,
+              "make grade did not run the only grade-lab script:\n%s" % out)
+        check("rm -rf" in out.split("grader")[0],
+              "make grade did not make clean first:\n%s" % out)
+        grader("cow")
+        rc, out = grade("LAB=cow")
+        check(rc == 0 and "grader grade-lab-cow ran" in out,
+              "make grade LAB=cow did not run grade-lab-cow:\n%s" % out)
+        rc, out = grade()
+        check(rc != 0 and "LAB=" in out and "ran with" not in out,
+              "two graders and no LAB should be an error naming LAB:\n%s" % out)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+@test(quick=True)
+def compat_sh_prompts(t):
+    """sh prints "$ " before every command it reads, also from a script on
+    its input, from a pipe and from a file argument."""
+    m = shell(t)
+    m.run("echo echo one > s.sh", 30)
+    m.run("echo echo two >> s.sh", 30)
+    for cmd in ("sh < s.sh", "cat s.sh | sh", "sh s.sh"):
+        # Two commands and the end of input, each after a prompt of the
+        # inner shell; then the outer shell's own.
+        m.skip_to_end()
+        m.send(cmd)
+        m.expect(r"\$ one\n\$ two\n\$ \$ ", 30)
+    # The prompt goes to fd 2: a script's fd 1 holds only its output.
+    m.skip_to_end()
+    m.send("sh < s.sh > o.txt")
+    m.expect(r"\$ \$ \$ \$ ", 30)
+    out = m.run("cat o.txt", 30)
+    check(out.strip() == "one\ntwo", "prompts reached fd 1: %r" % out)
+    # The harness's run() copes with a script's prompts too.
+    out = m.run("sh < s.sh", 30)
+    check(out == "$ one\n$ two\n$ ", "run('sh < s.sh') returned %r" % out)
+
+
+@test(quick=True)
+def compat_sh_xv6_rules(t):
+    """A command that cannot run prints "exec NAME failed" at the start of
+    a line; quotes are ordinary characters."""
+    m = shell(t)
+    out = m.run("nosuchprogram", 30)
+    check(re.search(r"(?m)^exec nosuchprogram failed", out),
+          "no 'exec nosuchprogram failed' line: %r" % out)
+    out = m.run('echo "hello"', 30)
+    check(out.strip() == '"hello"', 'echo "hello" printed %r' % out)
+    out = m.run("echo 'a b' c", 30)
+    check(out.strip() == "'a b' c", "echo 'a b' c printed %r" % out)
