@@ -424,7 +424,8 @@ class Machine:
         is waiting for input.  A shell reading a script ("sh < file") prints
         its own prompts, the last one just before ours ("$ $ "): a "$ " that
         ends the output anywhere on a line counts once the console has been
-        quiet for `settle` seconds.  If output keeps coming after every
+        quiet for `settle` seconds.  (The first of such a shell's prompts
+        may also look like the end: run scripts with send() and expect().)  If output keeps coming after every
         candidate (a background process printing), the first candidate is
         taken once the console has been quiet, or at the deadline.
         """
