@@ -104,8 +104,9 @@ kmain(uint64 hartid, uint64 dtb_pa)
   kalloc_init((uint64)end, ram_end);
   kvm_init(ram_end);
   mycpu()->hartid = hartid;
-  /* Paging on before proc_init: the scheduler's ASID probe needs it. */
+  /* Paging on before the ASID probe, which needs it. */
   kvm_init_hart();
+  vm_asid_init();
   uart_use_paging();
   proc_init();
   plic_init();

@@ -147,7 +147,7 @@ def build_no_warnings(t):
 
 @test(timeout=120)
 def asid_probe_paging_on(t):
-    """The scheduler's ASID probe (in sched_init) writes the ASID field of
+    """mm's ASID probe (vm_asid_init) writes the ASID field of
     satp and reads back how many bits stick; in Bare mode those bits mean
     nothing, so paging must be on by then.  Stops the boot there with gdb
     and reads satp's MODE field: 8 (Sv39)."""
@@ -157,7 +157,7 @@ def asid_probe_paging_on(t):
     r = subprocess.run(
         ["gdb-multiarch", "-nx", "-batch", kernel,
          "-ex", "target remote 127.0.0.1:%d" % port,
-         "-ex", "break sched_init", "-ex", "continue",
+         "-ex", "break vm_asid_init", "-ex", "continue",
          "-ex", "printf \"satp=%lx\\n\", $satp"],
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True, timeout=90)

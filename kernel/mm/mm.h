@@ -50,6 +50,11 @@ void kvm_init_hart(void);
 uint64 kvm_kstack(int slot);
 extern pagetable_t kernel_pagetable;
 
+/* vm.c: address spaces on the harts (ASIDs and TLB flushes) */
+void vm_asid_init(void);
+void vm_load(pagetable_t pt, int asid, uint64 gen);
+uint64 vm_tlb_generation(void);
+
 /* vm.c: page tables in general */
 pte_t *vm_walk(pagetable_t pt, uint64 va, int alloc);
 int vm_map(pagetable_t pt, uint64 va, uint64 size, uint64 pa, int perm);

@@ -22,6 +22,7 @@
  */
 #include "kernel/mm/mm.h"
 #include "kernel/arch/boot.h"
+#include "kernel/arch/cpu.h"
 #include "kernel/arch/csr.h"
 #include "kernel/lib/lib.h"
 #include "kernel/memlayout.h"
@@ -395,4 +396,62 @@ copyinstr(pagetable_t pt, char *dst, uint64 srcva, uint64 max)
     srcva += n;
   }
   return -1;
+}
+
+/* ---------------------------------------------------------------- ASIDs */
+
+/*
+ * Address spaces and the TLB.  Every process page table maps the kernel,
+ * so satp changes only when a hart switches to a different process.  Each
+ * process slot has its own ASID, so a switch need not flush the TLB; a
+ * per-hart record of the "TLB generation" it last saw for each ASID tells
+ * it when it must (another hart removed mappings, or the slot was reused).
+ * A hart may keep a stale satp while idle: a slot's root table is never
+ * freed, and a stale one only ever translates kernel addresses.
+ */
+static uint64 tlb_generation;
+static int asids_ok; /* the hart implements enough ASID bits */
+static uint64 asid_seen[NCPU][NPROC + 1];
+
+/* Can this hart tell NPROC address spaces apart?  Write all ones in the
+ * ASID field and see how many bits stick.  Only with paging on: with
+ * satp in Bare mode the other fields need not hold anything. */
+void
+vm_asid_init(void)
+{
+  uint64 old = csr_read(satp);
+  if ((old & SATP_MODE_SV39) != SATP_MODE_SV39)
+    panic("vm_asid_init: the ASID probe needs paging on");
+  csr_write(satp, old | (SATP_ASID_MASK << SATP_ASID_SHIFT));
+  uint64 bits = (csr_read(satp) >> SATP_ASID_SHIFT) & SATP_ASID_MASK;
+  csr_write(satp, old);
+  sfence_vma();
+  asids_ok = bits >= NPROC;
+}
+
+/* Load pt (address space asid, mappings as of generation gen) on this
+ * hart, flushing what the TLB may hold of an older generation. */
+void
+vm_load(pagetable_t pt, int asid, uint64 gen)
+{
+  struct cpu *c = mycpu();
+  if (c->satp_pt != pt) {
+    csr_write(satp, MAKE_SATP(pt, asid));
+    c->satp_pt = pt;
+    if (!asids_ok)
+      sfence_vma();
+  }
+  uint64 *seen = &asid_seen[c->hartid][asid];
+  if (*seen != gen) {
+    sfence_vma_asid(asid);
+    *seen = gen;
+  }
+}
+
+/* A new TLB generation, for an address space whose mappings were removed:
+ * every hart flushes it before it next loads it. */
+uint64
+vm_tlb_generation(void)
+{
+  return __sync_add_and_fetch(&tlb_generation, 1);
 }

@@ -8,14 +8,11 @@
  * inter-processor interrupt to one idle hart so it need not wait for its
  * next timer tick.
  *
- * Address spaces: every process page table maps the kernel, so satp
- * changes only when a hart switches to a different process, and a hart
- * that goes idle may keep the last one loaded.  That is safe because a
- * slot's root table and trapframe are allocated once and never freed: a
- * stale satp only ever translates kernel addresses, through root entries
- * that never change.  Each slot has its own ASID; a per-hart record of the
- * "TLB generation" it last saw for each ASID tells it when it must flush
- * (after another hart removed mappings, or the slot was reused).
+ * Address spaces: the scheduler loads the next process's page table with
+ * proc_switch_vm(), and mm decides when the TLB must be flushed (vm_load
+ * in kernel/mm/vm.c: ASIDs and TLB generations).  A hart that goes idle
+ * may keep the last page table loaded; that is safe because a slot's root
+ * table and trapframe are allocated once and never freed.
  *
  * Locks (order: p->lock -> rq.lock).  p->lock is held across swtch() in
  * both directions: the scheduler takes it before running p, and p holds it
@@ -35,26 +32,10 @@ static struct {
 } rq;
 static volatile uint64 idle_harts; /* bit per hart id waiting in wfi */
 
-/* TLB bookkeeping (see the file comment). */
-static uint64 tlb_generation;
-static int asids_ok; /* the hart implements enough ASID bits */
-static uint64 asid_seen[NCPU][NPROC + 1];
-
 void
 sched_init(void)
 {
   spinlock_init_ranked(&rq.lock, "runqueue", LOCK_RANK_RUNQ);
-  /* Can this hart tell NPROC address spaces apart?  Write all ones in the
-   * ASID field and see how many bits stick.  Only with paging on: with
-   * satp in Bare mode the other fields need not hold anything. */
-  uint64 old = csr_read(satp);
-  if ((old & SATP_MODE_SV39) != SATP_MODE_SV39)
-    panic("sched_init: the ASID probe needs paging on");
-  csr_write(satp, old | (SATP_ASID_MASK << SATP_ASID_SHIFT));
-  uint64 bits = (csr_read(satp) >> SATP_ASID_SHIFT) & SATP_ASID_MASK;
-  csr_write(satp, old);
-  sfence_vma();
-  asids_ok = bits >= NPROC;
 }
 
 /* ---------------------------------------------------------------- run queue */
@@ -93,34 +74,25 @@ rq_pop(void)
 
 /* ---------------------------------------------------------------- vm */
 
-/* Load p's page table on this hart, flushing p's stale TLB entries if any. */
+/* Load p's page table on this hart, flushing p's stale TLB entries if any
+ * (the policy is mm's: vm_load). */
 void
 proc_switch_vm(struct proc *p)
 {
-  struct cpu *c = mycpu();
-  if (c->satp_pt != p->pagetable) {
-    csr_write(satp, MAKE_SATP(p->pagetable, p->asid));
-    c->satp_pt = p->pagetable;
-    if (!asids_ok)
-      sfence_vma();
-  }
-  uint64 *seen = &asid_seen[c->hartid][p->asid];
-  if (*seen != p->tlb_gen) {
-    sfence_vma_asid(p->asid);
-    *seen = p->tlb_gen;
-  }
+  vm_load(p->pagetable, p->asid, p->tlb_gen);
 }
 
 /* p's mappings changed: other harts must flush before running p again. */
 void
 proc_tlb_changed(struct proc *p)
 {
-  p->tlb_gen = __sync_add_and_fetch(&tlb_generation, 1);
+  p->tlb_gen = vm_tlb_generation();
   push_off();
   if (mycpu()->proc == p)
     proc_switch_vm(p);
   pop_off();
 }
+
 /* ---------------------------------------------------------------- switching */
 
 /*
