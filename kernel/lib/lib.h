@@ -53,6 +53,12 @@ struct lib_hooks {
 };
 void lib_set_hooks(const struct lib_hooks *h);
 
+/* evlog.c: the event log (kernel/evlog.h), one ring per hart. */
+struct event;
+void evlog_record(int type, int pid, uint64 arg); /* any context */
+int evlog_drain(int max, int (*put)(const struct event *e, int n, void *arg),
+                void *arg);
+
 #define assert(cond)                                                           \
   do {                                                                         \
     if (!(cond))                                                               \

@@ -23,7 +23,6 @@
 #include "kernel/arch/sbi.h"
 #include "kernel/evlog.h"
 #include "kernel/lib/lib.h"
-#include "kernel/trap/trap.h"
 
 /* The run queue: RUNNABLE processes in the order they will run. */
 static struct {

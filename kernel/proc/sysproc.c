@@ -3,6 +3,7 @@
  * arguments and returns -1 on anything it cannot do.
  */
 #include "kernel/trap/trap.h"
+#include "kernel/evlog.h"
 #include "kernel/arch/sbi.h"
 #include "kernel/fs/file.h"
 #include "kernel/lib/lib.h"
@@ -118,4 +119,25 @@ sys_getprocs(void)
   if (argarray(&buf, &max) < 0)
     return -1;
   return proc_list(buf, max);
+}
+
+/* evlog_drain's put: copy event n out to the user array at *(uint64 *)dst. */
+static int
+evlog_copyout(const struct event *e, int n, void *dst)
+{
+  return copyout(myproc()->pagetable, *(uint64 *)dst + n * sizeof(*e), e,
+                 sizeof(*e));
+}
+
+/* int evlog(struct event *buf, int max): copy out and clear; returns count.
+ * The console user's call (procinfo.h): the log shows every process's
+ * activity, and reading it empties it for everyone. */
+uint64
+sys_evlog(void)
+{
+  uint64 buf;
+  int max;
+  if (!proc_console(myproc()) || argarray(&buf, &max) < 0)
+    return -1;
+  return evlog_drain(max, evlog_copyout, &buf);
 }

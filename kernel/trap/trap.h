@@ -29,9 +29,6 @@ void timer_init_hart(void);
 void timer_intr(void);
 extern int timer_preempt; /* 0: cooperative scheduling only */
 
-/* evlog.c: record an event in this hart's ring (kernel/evlog.h). */
-void evlog_record(int type, int pid, uint64 arg);
-
 /* syscall.c: the system-call number is checked and dispatched here. */
 void syscall(void);
 /*

@@ -1,18 +1,17 @@
 /*
  * The event log: one ring buffer per hart, written only by that hart with
  * interrupts off, so recording an event takes no lock: a time read and a
- * few stores, cheap enough to leave on all the time.  evlog() copies every
- * ring out to user space (oldest first, hart by hart) and empties them.
+ * few stores, cheap enough to leave on all the time.  evlog_drain() hands
+ * every ring's events out (oldest first, hart by hart) and empties them;
+ * the evlog() system call (kernel/proc/sysproc.c) copies them to the user.
  * A reader may see a half-written event from a hart that is recording at
  * that moment; for a debugging aid that is an accepted race.
  */
-#include "kernel/evlog.h"
-#include "kernel/arch/csr.h"
 #include "kernel/lib/lib.h"
+#include "kernel/evlog.h"
 #include "kernel/param.h"
-#include "kernel/proc/proc.h"
-#include "kernel/trap/trap.h"
-#include "kernel/trap/sysdecl.h"
+#include "kernel/arch/cpu.h"
+#include "kernel/arch/csr.h"
 
 static struct {
   struct event ev[EVLOG_PER_HART];
@@ -35,16 +34,14 @@ evlog_record(int type, int pid, uint64 arg)
   intr_restore(s);
 }
 
-/* int evlog(struct event *buf, int max): copy out and clear; returns count.
- * The console user's call (procinfo.h): the log shows every process's
- * activity, and reading it empties it for everyone. */
-uint64
-sys_evlog(void)
+/* Hand every unread event to put(e, n, arg), n counting from 0, oldest
+ * first hart by hart, at most max of them, and mark them read; stops with
+ * -1 when put fails (the events of that hart stay unread).  Returns how
+ * many were handed over. */
+int
+evlog_drain(int max, int (*put)(const struct event *e, int n, void *arg),
+            void *arg)
 {
-  uint64 buf;
-  int max;
-  if (!proc_console(myproc()) || argarray(&buf, &max) < 0)
-    return -1;
   int n = 0;
   for (int h = 0; h < NCPU && n < max; h++) {
     uint64 head = rings[h].head;
@@ -53,7 +50,7 @@ sys_evlog(void)
       from = head - EVLOG_PER_HART;
     for (; from < head && n < max; from++, n++) {
       struct event e = rings[h].ev[from % EVLOG_PER_HART];
-      if (copyout(myproc()->pagetable, buf + n * sizeof(e), &e, sizeof(e)) < 0)
+      if (put(&e, n, arg) < 0)
         return -1;
     }
     rings[h].tail = from;
