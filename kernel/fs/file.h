@@ -20,6 +20,7 @@
 #include "kernel/fs.h"
 #include "kernel/stat.h"
 #include "kernel/lock/lock.h"
+#include "kernel/proc/proc.h"
 
 /* A cached disk block. */
 struct buf {

@@ -22,9 +22,8 @@
  * The SANITIZE=1 build checks every acquire against this order and panics
  * naming both locks; the normal build only records the rank.
  *
- * Sleep locks may be held across disk I/O and other long waits; a process
- * waiting for one sleeps instead of spinning.  Never take one while holding
- * a spinlock.
+ * Sleep locks, which a process may hold across disk I/O, are built on
+ * sleep() and so live with the processes (kernel/proc/proc.h).
  */
 #ifndef LDX_LOCK_H
 #define LDX_LOCK_H
@@ -63,17 +62,5 @@ void release(struct spinlock *lk);
 int holding(struct spinlock *lk);
 void push_off(void);
 void pop_off(void);
-
-struct sleeplock {
-  uint locked;        /* guarded by lk */
-  struct spinlock lk; /* protects this sleep lock's fields */
-  const char *name;
-  int pid; /* holder, for debugging */
-};
-
-void sleeplock_init(struct sleeplock *lk, const char *name);
-void acquiresleep(struct sleeplock *lk);
-void releasesleep(struct sleeplock *lk);
-int holdingsleep(struct sleeplock *lk);
 
 #endif

@@ -130,6 +130,21 @@ __attribute__((noreturn)) void scheduler(void);
 int either_copyout(int user_dst, uint64 dst, const void *src, uint64 len);
 int either_copyin(void *dst, int user_src, uint64 src, uint64 len);
 
+/* sleeplock.c: locks a process may hold while it waits for the disk; a
+ * waiter sleeps instead of spinning.  Never take one while holding a
+ * spinlock. */
+struct sleeplock {
+  uint locked;        /* guarded by lk */
+  struct spinlock lk; /* protects this sleep lock's fields */
+  const char *name;
+  int pid; /* holder, for debugging */
+};
+
+void sleeplock_init(struct sleeplock *lk, const char *name);
+void acquiresleep(struct sleeplock *lk);
+void releasesleep(struct sleeplock *lk);
+int holdingsleep(struct sleeplock *lk);
+
 /* exec.c */
 int exec(char *path, char **argv);
 

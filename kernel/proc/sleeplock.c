@@ -3,7 +3,6 @@
  * A waiter sleeps on the lock instead of spinning.  The inner spinlock lk
  * guards locked and pid.
  */
-#include "kernel/lock/lock.h"
 #include "kernel/proc/proc.h"
 
 void
