@@ -48,6 +48,29 @@ stop_other_harts(void)
   sbi_send_ipi(~0UL);
 }
 
+/* The first process's start, in its kernel thread (the file system's
+ * set-up sleeps on disk I/O, so it cannot run in kmain): mount the root and
+ * exec /init. */
+static void
+start_init(struct proc *p)
+{
+  fsinit(ROOTDEV);
+  p->cwd = namei("/");
+  char *argv[] = {"/init", 0};
+  int argc = exec("/init", argv);
+  if (argc < 0)
+    panic("init: cannot exec /init (is fs.img built?)");
+  p->trapframe->a0 = argc; /* what a system call would have returned */
+}
+
+/* What processes get from the layers above them. */
+static const struct proc_hooks proc_hooks = {
+    .first_run = start_init,
+    .fork_files = file_fork,
+    .exit_files = file_exit,
+    .user_return = usertrap_return,
+};
+
 /* What printf and panic (kernel/lib/) get from the layers above them. */
 static struct lib_hooks lib_hooks = {
     .console_write = console_write,
@@ -92,6 +115,7 @@ kmain(uint64 hartid, uint64 dtb_pa)
 {
   uart_init();
   lib_set_hooks(&lib_hooks);
+  proc_set_hooks(&proc_hooks);
   if (dtb_parse(dtb_pa, &bootinfo) < 0) {
     printf("ldx: cannot read the device tree at %p\n", (void *)dtb_pa);
     sbi_shutdown(1);

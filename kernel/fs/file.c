@@ -199,3 +199,29 @@ filewrite(struct file *f, uint64 addr, int n)
   /* What was written stays written: say how much, as write(2) does. */
   return done > 0 || n == 0 ? done : -1;
 }
+
+/* fork: the child shares the parent's open files and directory. */
+void
+file_fork(struct proc *parent, struct proc *child)
+{
+  for (int i = 0; i < NOFILE; i++)
+    if (parent->ofile[i])
+      child->ofile[i] = filedup(parent->ofile[i]);
+  child->cwd = idup(parent->cwd);
+}
+
+/* exit: close every open file and let go of the directory. */
+void
+file_exit(struct proc *p)
+{
+  for (int fd = 0; fd < NOFILE; fd++) {
+    if (p->ofile[fd]) {
+      fileclose(p->ofile[fd]);
+      p->ofile[fd] = 0;
+    }
+  }
+  begin_op();
+  iput(p->cwd);
+  end_op();
+  p->cwd = 0;
+}

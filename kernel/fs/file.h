@@ -130,6 +130,9 @@ void fileclose(struct file *f);
 int filestat(struct file *f, uint64 addr);
 int fileread(struct file *f, uint64 addr, int n);
 int filewrite(struct file *f, uint64 addr, int n);
+/* A process's files at fork and exit (struct proc_hooks). */
+void file_fork(struct proc *parent, struct proc *child);
+void file_exit(struct proc *p);
 
 /* pipe.c */
 int pipealloc(struct file **f0, struct file **f1);

@@ -25,13 +25,19 @@
 #include "kernel/arch/csr.h"
 #include "kernel/arch/sbi.h"
 #include "kernel/evlog.h"
-#include "kernel/fs/file.h"
 #include "kernel/lib/lib.h"
 #include "kernel/memlayout.h"
-#include "kernel/trap/trap.h"
 
 struct proc procs[NPROC];
 static struct proc *initproc;
+static const struct proc_hooks *hooks;
+
+/* Registered by kmain() before the first process runs. */
+void
+proc_set_hooks(const struct proc_hooks *h)
+{
+  hooks = h;
+}
 static int nextpid = 1;
 static struct spinlock wait_lock;
 
@@ -142,15 +148,9 @@ forkret(void)
   if (first) {
     /* File-system setup sleeps on disk I/O, so it runs in a process. */
     first = 0;
-    fsinit(ROOTDEV);
-    p->cwd = namei("/");
-    char *argv[] = {"/init", 0};
-    int argc = exec("/init", argv);
-    if (argc < 0)
-      panic("init: cannot exec /init (is fs.img built?)");
-    p->trapframe->a0 = argc; /* what a system call would have returned */
+    hooks->first_run(p);
   }
-  usertrap_return();
+  hooks->user_return();
 }
 
 int
@@ -173,10 +173,7 @@ proc_fork(void)
   np->heap_start = p->heap_start;
   *np->trapframe = *p->trapframe;
   np->trapframe->a0 = 0; /* fork returns 0 in the child */
-  for (int i = 0; i < NOFILE; i++)
-    if (p->ofile[i])
-      np->ofile[i] = filedup(p->ofile[i]);
-  np->cwd = idup(p->cwd);
+  hooks->fork_files(p, np);
   safestrcpy(np->name, p->name, sizeof(np->name));
   np->tracemask = p->tracemask;
   np->depth = MIN(p->depth + 1, CONSOLE_DEPTH + 1); /* saturates */
@@ -215,16 +212,7 @@ proc_exit(int status)
   if (p == initproc)
     panic("init exiting (status %d)", status);
 
-  for (int fd = 0; fd < NOFILE; fd++) {
-    if (p->ofile[fd]) {
-      fileclose(p->ofile[fd]);
-      p->ofile[fd] = 0;
-    }
-  }
-  begin_op();
-  iput(p->cwd);
-  end_op();
-  p->cwd = 0;
+  hooks->exit_files(p);
 
   acquire(&wait_lock);
   reparent(p);

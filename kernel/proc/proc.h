@@ -96,7 +96,22 @@ proc_killed(struct proc *p)
   return __atomic_load_n(&p->killed, __ATOMIC_RELAXED);
 }
 
+/* What processes need from the layers above them, registered by kmain()
+ * before the first process runs (proc_set_hooks). */
+struct proc_hooks {
+  /* The first process, in its own kernel thread before its first return
+   * to user mode: mount the root file system and exec /init (kmain). */
+  void (*first_run)(struct proc *p);
+  /* fork: give the child the parent's open files and directory (fs). */
+  void (*fork_files)(struct proc *parent, struct proc *child);
+  /* exit: close p's files and let go of its directory (fs). */
+  void (*exit_files)(struct proc *p);
+  /* Return-from-trap to user mode (trap: usertrap_return). */
+  __attribute__((noreturn)) void (*user_return)(void);
+};
+
 /* proc.c */
+void proc_set_hooks(const struct proc_hooks *h);
 void proc_init(void);
 void userinit(void);
 int proc_fork(void);
