@@ -15,7 +15,7 @@
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 
-/* %d %u %x %p %s %c %% and the l-prefixed %ld %lu %lx. */
+/* printf.c: %d %u %x %p %s %c %% and the l-prefixed %ld %lu %lx. */
 void printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int snprintf(char *buf, int size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -33,8 +33,8 @@ const char *ksym_name(uint64 pc, uint64 *offset);
 /* Set once a hart panics: the others stop printing and halt. */
 extern volatile int panicking;
 
-/* What printf and panic need from the layers above them, registered once
- * at boot by kmain() (the only place that knows them all). */
+/* printf.c: what printf and panic need from the layers above them,
+ * registered once at boot by kmain() (the only place that knows them all). */
 struct spinlock;
 struct lib_hooks {
   /* The console (kernel/dev/console.c): write n bytes, with console_lock
@@ -65,6 +65,7 @@ int evlog_drain(int max, int (*put)(const struct event *e, int n, void *arg),
       panic("assertion failed: %s (%s:%d)", #cond, __FILE__, __LINE__);        \
   } while (0)
 
+/* string.c */
 void *memset(void *dst, int c, uint64 n);
 void *memmove(void *dst, const void *src, uint64 n);
 void *memcpy(void *dst, const void *src, uint64 n);

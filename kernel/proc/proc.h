@@ -125,8 +125,9 @@ int proc_fault_in(pagetable_t pt, uint64 va);
 enum { PROC_FAULT_NOTLAZY = -1, PROC_FAULT_NOMEM = -2 };
 int proc_list(uint64 dst, int max);
 void proc_dump(void);
-void proc_switch_vm(struct proc *p);
-void proc_tlb_changed(struct proc *p);
+/* Copy to/from a user address (user != 0) or a kernel address. */
+int either_copyout(int user_dst, uint64 dst, const void *src, uint64 len);
+int either_copyin(void *dst, int user_src, uint64 src, uint64 len);
 
 extern struct proc procs[NPROC];
 
@@ -140,10 +141,9 @@ void sleep(void *chan, struct spinlock *lk);
 void wakeup(void *chan);
 void yield(void);
 __attribute__((noreturn)) void scheduler(void);
-
-/* Copy to/from a user address (user != 0) or a kernel address. */
-int either_copyout(int user_dst, uint64 dst, const void *src, uint64 len);
-int either_copyin(void *dst, int user_src, uint64 src, uint64 len);
+/* Load p's page table on this hart; p's mappings changed (vm_load). */
+void proc_switch_vm(struct proc *p);
+void proc_tlb_changed(struct proc *p);
 
 /* sleeplock.c: locks a process may hold while it waits for the disk; a
  * waiter sleeps instead of spinning.  Never take one while holding a
