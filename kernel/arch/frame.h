@@ -1,6 +1,7 @@
 /*
  * Register save areas shared by C and assembly.  The offsets are KNOWN TO
- * THE ASSEMBLER (trampoline.S, kernel/arch/swtch.S); the C structs below
+ * THE ASSEMBLER (trampoline.S, kernel/arch/swtch.S, kernel/arch/kernelvec.S,
+ * kernel/trap/fpu.S); the C structs below
  * are checked against them at compile time, so the two can never drift.
  */
 #ifndef LDX_FRAME_H
@@ -37,6 +38,22 @@
 #define CTX_S(n) (16 + (n)*8)
 #define CTX_SIZE (14 * 8)
 
+/* struct kernelframe: what kernelvec pushes on the kernel stack it was
+ * running on when a trap came: the caller-saved registers (kerneltrap()
+ * preserves the rest).  KF_SIZE keeps sp 16-byte aligned. */
+#define KF_RA 0
+#define KF_GP 8
+#define KF_TP 16
+#define KF_T0 24
+#define KF_T1 32
+#define KF_T2 40
+#define KF_A(n) (48 + (n)*8) /* a0..a7 */
+#define KF_T3 112
+#define KF_T4 120
+#define KF_T5 128
+#define KF_T6 136
+#define KF_SIZE 144
+
 #ifndef __ASSEMBLER__
 #include "kernel/types.h"
 
@@ -56,6 +73,14 @@ struct trapframe {
 struct fpstate {
   uint64 f[32];
   uint64 fcsr;
+};
+
+/* Caller-saved registers of the interrupted kernel code (kernelvec). */
+struct kernelframe {
+  uint64 ra, gp, tp;
+  uint64 t0, t1, t2;
+  uint64 a[8];
+  uint64 t3, t4, t5, t6;
 };
 
 /* Callee-saved registers of a kernel thread, for swtch(). */
@@ -89,6 +114,19 @@ FRAME_CHECK(context, ra, CTX_RA);
 FRAME_CHECK(context, sp, CTX_SP);
 FRAME_CHECK(context, s, CTX_S(0));
 _Static_assert(sizeof(struct context) == CTX_SIZE, "context size");
+FRAME_CHECK(kernelframe, ra, KF_RA);
+FRAME_CHECK(kernelframe, gp, KF_GP);
+FRAME_CHECK(kernelframe, tp, KF_TP);
+FRAME_CHECK(kernelframe, t0, KF_T0);
+FRAME_CHECK(kernelframe, t1, KF_T1);
+FRAME_CHECK(kernelframe, t2, KF_T2);
+FRAME_CHECK(kernelframe, a, KF_A(0));
+FRAME_CHECK(kernelframe, t3, KF_T3);
+FRAME_CHECK(kernelframe, t4, KF_T4);
+FRAME_CHECK(kernelframe, t5, KF_T5);
+FRAME_CHECK(kernelframe, t6, KF_T6);
+_Static_assert(sizeof(struct kernelframe) == KF_SIZE, "kernelframe size");
+_Static_assert(KF_SIZE % 16 == 0, "kernelvec must keep sp 16-byte aligned");
 FRAME_CHECK(fpstate, fcsr, FP_FCSR);
 _Static_assert(sizeof(struct fpstate) == FP_SIZE, "fpstate size");
 #endif
