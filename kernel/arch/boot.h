@@ -6,9 +6,10 @@
 #define LDX_BOOT_H
 
 #include "kernel/param.h"
+#include "kernel/riscv.h"
 
 #define KSTACK_PAGES 4
-#define BOOT_STACK_SLOT ((KSTACK_PAGES + 1) * 4096)
+#define BOOT_STACK_SLOT ((KSTACK_PAGES + 1) * PGSIZE)
 
 #ifndef __ASSEMBLER__
 #include "kernel/types.h"
