@@ -59,6 +59,7 @@ binit(void)
 static void
 make_recent(struct buf *b)
 {
+  assert(holding(&bcache.lock));
   b->next->prev = b->prev;
   b->prev->next = b->next;
   b->next = bcache.head.next;

@@ -108,6 +108,7 @@ found:
 static void
 proc_free(struct proc *p)
 {
+  assert(holding(&p->lock));
   uvm_clear(p->pagetable);
   p->sz = 0;
   p->pid = 0;
@@ -197,6 +198,7 @@ proc_fork(void)
 static void
 reparent(struct proc *p)
 {
+  assert(holding(&wait_lock));
   for (struct proc *pp = procs; pp < &procs[NPROC]; pp++) {
     if (pp->parent == p) {
       pp->parent = initproc;

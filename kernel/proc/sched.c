@@ -30,6 +30,7 @@ static struct {
   struct proc *head, *tail;
 } rq;
 static volatile uint64 idle_harts; /* bit per hart id waiting in wfi */
+_Static_assert(NCPU <= 64, "idle_harts has one bit (1UL << hartid) per hart");
 
 void
 sched_init(void)
@@ -43,6 +44,7 @@ sched_init(void)
 void
 runqueue_add(struct proc *p)
 {
+  assert(holding(&p->lock));
   acquire(&rq.lock);
   p->runnext = 0;
   if (rq.tail)
@@ -148,7 +150,9 @@ scheduler(void)
        * a wake-up IPI sent after the check is not lost. */
       intr_off();
       __sync_fetch_and_or(&idle_harts, me);
-      if (rq.head == 0)
+      /* A look without the lock: a process queued after this load
+       * finds our bit in idle_harts and sends the IPI wfi waits for. */
+      if (__atomic_load_n(&rq.head, __ATOMIC_ACQUIRE) == 0)
         wfi();
       __sync_fetch_and_and(&idle_harts, ~me);
       continue;
