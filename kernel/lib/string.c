@@ -1,8 +1,9 @@
 /*
  * Memory and string functions.  GCC may also emit calls to memset, memcpy
  * and memmove on its own (struct copies, zeroing), so they must exist with
- * exactly these names.  Word-at-a-time loops when both pointers allow it:
- * page zeroing and copying are on the fork and exec paths.
+ * exactly these names.  Word-at-a-time loops, eight words a round, when
+ * both pointers allow it: page zeroing and copying are on the fork and
+ * exec paths.
  */
 #include "kernel/lib/lib.h"
 
@@ -15,7 +16,18 @@ memset(void *dst, int c, uint64 n)
     v |= v << 8;
     v |= v << 16;
     v |= v << 32;
-    for (uint64 *w = dst; n; n -= 8)
+    uint64 *w = dst;
+    for (; n >= 64; n -= 64, w += 8) { /* a whole page in 64 rounds */
+      w[0] = v;
+      w[1] = v;
+      w[2] = v;
+      w[3] = v;
+      w[4] = v;
+      w[5] = v;
+      w[6] = v;
+      w[7] = v;
+    }
+    for (; n; n -= 8)
       *w++ = v;
     return dst;
   }
@@ -35,6 +47,18 @@ memmove(void *dst, const void *src, uint64 n)
     if ((((uint64)d | (uint64)s | n) & 7) == 0) {
       uint64 *wd = dst;
       const uint64 *ws = src;
+      for (; n >= 64; n -= 64, wd += 8, ws += 8) { /* eight words a round */
+        uint64 a = ws[0], b = ws[1], c = ws[2], e = ws[3];
+        uint64 f = ws[4], g = ws[5], h = ws[6], k = ws[7];
+        wd[0] = a;
+        wd[1] = b;
+        wd[2] = c;
+        wd[3] = e;
+        wd[4] = f;
+        wd[5] = g;
+        wd[6] = h;
+        wd[7] = k;
+      }
       for (; n; n -= 8)
         *wd++ = *ws++;
     } else {
