@@ -94,6 +94,25 @@ proc_tlb_changed(struct proc *p)
   pop_off();
 }
 
+/* ---------------------------------------------------------------- sleepers */
+
+/* One bit per process slot that is (or just was) SLEEPING, so wakeup()
+ * looks at sleepers only.  A bit changes only under its process's lock; a
+ * bit left set for a process that is awake costs wakeup one look. */
+#define ASLEEP_WORDS ((NPROC + 63) / 64)
+static uint64 asleep[ASLEEP_WORDS];
+
+static void
+asleep_mark(struct proc *p, int on)
+{
+  int i = p - procs;
+  uint64 bit = 1UL << (i % 64);
+  if (on)
+    __atomic_fetch_or(&asleep[i / 64], bit, __ATOMIC_RELAXED);
+  else
+    __atomic_fetch_and(&asleep[i / 64], ~bit, __ATOMIC_RELAXED);
+}
+
 /* ---------------------------------------------------------------- switching */
 
 /*
@@ -183,8 +202,10 @@ sleep(void *chan, struct spinlock *lk)
   acquire(&p->lock);
   p->chan = chan;
   p->state = SLEEPING;
+  asleep_mark(p, 1);
   release(lk);
   sched();
+  asleep_mark(p, 0); /* if a kill, not a wakeup, made us RUNNABLE */
   p->chan = 0;
   release(&p->lock);
   acquire(lk);
@@ -192,22 +213,33 @@ sleep(void *chan, struct spinlock *lk)
 
 /*
  * Wake every process sleeping on chan.  The caller holds the lock its
- * sleepers passed to sleep(), so the unlocked first look at state and chan
- * is safe (see sleep); the look is confirmed under p->lock.
+ * sleepers passed to sleep(), so the unlocked first look at the bitmap,
+ * state and chan is safe (see sleep); the look is confirmed under p->lock.
+ * Only slots marked asleep are looked at, not all NPROC.
  */
 void
 wakeup(void *chan)
 {
   struct proc *me = myproc();
-  for (struct proc *p = procs; p < &procs[NPROC]; p++) {
-    if (p == me || *(volatile enum procstate *)&p->state != SLEEPING ||
-        *(void *volatile *)&p->chan != chan)
-      continue;
-    acquire(&p->lock);
-    if (p->state == SLEEPING && p->chan == chan) {
-      p->state = RUNNABLE;
-      runqueue_add(p);
+  for (int w = 0; w < ASLEEP_WORDS; w++) {
+    uint64 bits = __atomic_load_n(&asleep[w], __ATOMIC_RELAXED);
+    for (int i = w * 64; bits; i++, bits >>= 1) {
+      while ((bits & 0xff) == 0) { /* skip empty bytes at once */
+        bits >>= 8;
+        i += 8;
+      }
+      struct proc *p = &procs[i];
+      if ((bits & 1) == 0 || p == me ||
+          *(volatile enum procstate *)&p->state != SLEEPING ||
+          *(void *volatile *)&p->chan != chan)
+        continue;
+      acquire(&p->lock);
+      if (p->state == SLEEPING && p->chan == chan) {
+        p->state = RUNNABLE;
+        asleep_mark(p, 0);
+        runqueue_add(p);
+      }
+      release(&p->lock);
     }
-    release(&p->lock);
   }
 }
