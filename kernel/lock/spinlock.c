@@ -59,33 +59,59 @@ rank_note_release(struct cpu *c, struct spinlock *lk)
 }
 #endif
 
+/* push_off and pop_off for one hart's struct cpu; inline, because every
+ * acquire and release runs them. */
+static inline struct cpu *
+push_off_cpu(void)
+{
+  uint64 was_on = intr_save();
+  struct cpu *c = mycpu();
+  if (c->noff == 0)
+    c->intena = was_on != 0;
+  c->noff++;
+  return c;
+}
+
+static inline void
+pop_off_cpu(struct cpu *c)
+{
+  if (intr_get())
+    panic("pop_off: interrupts are on");
+  if (c->noff < 1)
+    panic("pop_off: not pushed");
+  c->noff--;
+  if (c->noff == 0 && c->intena)
+    intr_on();
+}
+
 void
 acquire(struct spinlock *lk)
 {
-  push_off();
-  if (holding(lk))
+  struct cpu *c = push_off_cpu();
+  if (lk->locked && lk->cpu == c)
     panic("acquire: hart already holds lock '%s'", lk->name);
 #if SANITIZE
-  rank_check_acquire(mycpu(), lk);
+  rank_check_acquire(c, lk);
 #endif
   while (__sync_lock_test_and_set(&lk->locked, 1) != 0)
     ;
   __sync_synchronize();
-  lk->cpu = mycpu();
+  lk->cpu = c;
 }
 
 void
 release(struct spinlock *lk)
 {
-  if (!holding(lk))
+  struct cpu *c = mycpu();
+  if (!(lk->locked && lk->cpu == c))
     panic("release: hart does not hold lock '%s'", lk->name);
 #if SANITIZE
-  rank_note_release(mycpu(), lk);
+  rank_note_release(c, lk);
 #endif
   lk->cpu = 0;
   __sync_synchronize();
   __sync_lock_release(&lk->locked);
-  pop_off();
+  pop_off_cpu(c);
 }
 
 /* Does this hart hold lk?  Call with interrupts off. */
@@ -98,23 +124,11 @@ holding(struct spinlock *lk)
 void
 push_off(void)
 {
-  int was_on = intr_get();
-  intr_off();
-  struct cpu *c = mycpu();
-  if (c->noff == 0)
-    c->intena = was_on;
-  c->noff++;
+  push_off_cpu();
 }
 
 void
 pop_off(void)
 {
-  struct cpu *c = mycpu();
-  if (intr_get())
-    panic("pop_off: interrupts are on");
-  if (c->noff < 1)
-    panic("pop_off: not pushed");
-  c->noff--;
-  if (c->noff == 0 && c->intena)
-    intr_on();
+  pop_off_cpu(mycpu());
 }
