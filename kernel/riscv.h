@@ -1,7 +1,7 @@
 /*
- * The page-size facts user programs may rely on, plus r_sp().  This header
- * must compile in a user program, so it holds no privileged instructions;
- * the kernel's CSR accessors live in kernel/arch/csr.h.
+ * The page-size facts user programs may rely on, plus r_sp() and r_time().
+ * This header must compile in a user program, so it holds no privileged
+ * instructions; the kernel's CSR accessors live in kernel/arch/csr.h.
  */
 #ifndef LDX_RISCV_H
 #define LDX_RISCV_H
@@ -33,6 +33,16 @@ r_sp(void)
 {
   uint64 x;
   __asm__ volatile("mv %0, sp" : "=r"(x));
+  return x;
+}
+
+/* The time CSR: timebase() ticks a second, readable in user mode (the
+ * kernel sets scounteren.TM). */
+static inline uint64
+r_time(void)
+{
+  uint64 x;
+  __asm__ volatile("rdtime %0" : "=r"(x));
   return x;
 }
 #endif

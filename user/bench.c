@@ -73,14 +73,6 @@ static char buf[CHUNK];
 static char rbuf[CHUNK];
 static char failmsg[64];
 
-static inline uint64
-now(void)
-{
-  uint64 t;
-  __asm__ volatile("rdtime %0" : "=r"(t));
-  return t;
-}
-
 /* Instructions retired (under -icount: by every hart; see the top). */
 static inline uint64
 instret(void)
@@ -348,9 +340,9 @@ struct round {
 static int
 round_of(const struct bench *b, int n, struct round *t)
 {
-  uint64 i0 = instret(), t0 = now();
+  uint64 i0 = instret(), t0 = r_time();
   int r = b->op(n);
-  t->ticks = now() - t0;
+  t->ticks = r_time() - t0;
   t->insns = instret() - i0;
   return r;
 }

@@ -32,6 +32,7 @@
 #include "kernel/types.h"
 #include "kernel/evlog.h"
 #include "kernel/param.h"
+#include "kernel/riscv.h"
 #include "user/user.h"
 
 #define TICKS_PER_MS (hz / 1000)
@@ -55,18 +56,10 @@ static const char *const typenames[] = {
 };
 #define NTYPENAMES NELEM(typenames)
 
-static inline uint64
-now(void)
-{
-  uint64 t;
-  __asm__ volatile("rdtime %0" : "=r"(t));
-  return t;
-}
-
 static void
 compute_until(uint64 t)
 {
-  while (now() < t)
+  while (r_time() < t)
     ;
 }
 
@@ -145,11 +138,11 @@ caller(uint64 end)
 {
   uint64 half = end - DEMO_MS / 2 * TICKS_PER_MS;
   int slept = 0;
-  while (now() < end) {
+  while (r_time() < end) {
     getpid();
     uptime();
-    compute_until(now() + BURST_MS * TICKS_PER_MS);
-    if (!slept && now() >= half) {
+    compute_until(r_time() + BURST_MS * TICKS_PER_MS);
+    if (!slept && r_time() >= half) {
       sleep(1); /* one tick: gives the hart up by itself */
       slept = 1;
     }
@@ -166,7 +159,7 @@ workload(void)
   struct event junk[16];
   while (evlog(junk, NELEM(junk)) == NELEM(junk))
     ;
-  uint64 end = now() + DEMO_MS * TICKS_PER_MS;
+  uint64 end = r_time() + DEMO_MS * TICKS_PER_MS;
   n += start(spinner, end, "spin-a") > 0;
   n += start(spinner, end, "spin-b") > 0;
   n += start(caller, end, "caller") > 0;

@@ -41,6 +41,7 @@
 #ifndef __ASSEMBLER__
 #include "kernel/types.h"
 #include "kernel/evlog.h"
+#include "kernel/riscv.h" /* r_time() */
 
 #define csr_read(csr)                                                          \
   ({                                                                           \
@@ -114,14 +115,6 @@ r_fp(void)
 {
   uint64 x;
   __asm__ volatile("mv %0, s0" : "=r"(x));
-  return x;
-}
-
-static inline uint64
-r_time(void)
-{
-  uint64 x;
-  __asm__ volatile("rdtime %0" : "=r"(x));
   return x;
 }
 

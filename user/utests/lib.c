@@ -225,6 +225,17 @@ settle(int want)
   return n;
 }
 
+/* Every page free before (freepages() then) must come back, once exited
+ * children are reaped; fails the test with the count lost. */
+void
+expect_pages_back(int before)
+{
+  int after = settle(before);
+  if (after < before)
+    fail("%d free pages before, %d after: %d lost", before, after,
+         before - after);
+}
+
 /* Loop forever (until killed), never giving up the CPU. */
 void
 spin(void)

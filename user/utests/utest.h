@@ -82,6 +82,7 @@ void xstat(const char *path, struct stat *st);
 int exists(const char *path);
 int freefds(void);
 int settle(int want);
+void expect_pages_back(int before);
 void spin(void) __attribute__((noreturn));
 
 extern volatile uint64 sink;    /* defeats the optimiser on dummy loads */
