@@ -5,6 +5,11 @@
  * creates the first process and becomes this hart's scheduler.  Every
  * other hart enters at _secondary_entry and runs kmain_secondary(): the
  * per-hart part of the set-up, then its own scheduler.
+ *
+ * kmain sits at the top of the layers (README.md, "Layers"), so it is the
+ * one place that connects a lower layer to the services above it: it
+ * registers lib's hooks (console, stopping harts, power off) and proc's
+ * (files at fork and exit, the first process's start, return to user).
  */
 #include "kernel/arch/boot.h"
 #include "kernel/arch/csr.h"

@@ -1,5 +1,9 @@
 /*
- * Processes, harts and the scheduler.
+ * Processes, the scheduler, sleep locks, and the process system calls.
+ * The per-hart record (struct cpu, mycpu) is below, in kernel/arch/cpu.h;
+ * what processes need from the layers above (files at fork and exit, the
+ * first process's start, the return to user mode) comes through struct
+ * proc_hooks.
  *
  * Each hart runs scheduler() in its own loop: it takes the next RUNNABLE
  * process from the run queue and swtch()es to its kernel thread.  A process
