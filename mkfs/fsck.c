@@ -1,12 +1,16 @@
 /*
  * fsck: check an ldx file-system image on the host.
  *
- *   mkfs/fsck [-r] fs.img
+ *   mkfs/fsck [-r] fs.img [more.img ...]
  *
  * Reads the whole image into memory and reports every problem it finds,
- * one per line on standard output, then a summary line.  Exit status: 0
- * when the image is clean, 1 when it has problems, 2 for a usage error or
- * an image that cannot be read (or, with -r, written).
+ * one per line on standard output, then a summary line "fsck: PATH: ...".
+ * Exit status: 0 when the image is clean, 1 when it has problems, 2 for a
+ * usage error or an image that cannot be read (or, with -r, written).
+ * Several images are checked one after another, each ending with its own
+ * summary line (what the crash-state enumeration uses: one process for
+ * many states); the status is the worst, and an unreadable image stops
+ * the run there.
  *
  * The log.  ldx's log is cumulative: the on-disk header keeps naming the
  * committed blocks after they are installed, until the log fills and is
@@ -679,33 +683,19 @@ check_links(void)
   }
 }
 
-int
-main(int argc, char *argv[])
+/* Check the image at p; returns its exit status. */
+static int
+check_image(const char *p, int replay)
 {
-  int replay = 0;
-  int argi = 1;
-
-  if (argi < argc && strcmp(argv[argi], "-r") == 0) {
-    replay = 1;
-    argi++;
-  }
-  if (argi + 1 != argc || argv[argi][0] == '-') {
-    fprintf(stderr, "usage: fsck [-r] fs.img\n");
-    return EXIT_USAGE;
-  }
-  path = argv[argi];
-  {
-    uint32 one = 1;
-    if (*(uint8 *)&one != 1)
-      fatal("this host is big-endian; the image format is little-endian");
-  }
-
+  path = p;
+  nproblems = 0;
   read_image();
+  int status = EXIT_PROBLEMS;
   if (!check_super()) {
     printf("fsck: %s: %ld problem%s; the layout is too damaged to check "
            "further\n",
            path, nproblems, nproblems == 1 ? "" : "s");
-    return EXIT_PROBLEMS;
+    goto out;
   }
   info = calloc(sb.ninodes, sizeof(*info));
   owner = calloc(sb.size, sizeof(*owner));
@@ -726,9 +716,46 @@ main(int argc, char *argv[])
   if (nproblems == 0) {
     printf("fsck: %s: clean (%u inodes in use, %lu data blocks)\n", path, nused,
            (unsigned long)sb.nblocks);
-    return EXIT_CLEAN;
+    status = EXIT_CLEAN;
+  } else {
+    printf("fsck: %s: %ld problem%s\n", path, nproblems,
+           nproblems == 1 ? "" : "s");
   }
-  printf("fsck: %s: %ld problem%s\n", path, nproblems,
-         nproblems == 1 ? "" : "s");
-  return EXIT_PROBLEMS;
+out:
+  free(info);
+  free(owner);
+  free(image);
+  info = 0;
+  owner = 0;
+  image = 0;
+  return status;
+}
+
+int
+main(int argc, char *argv[])
+{
+  int replay = 0;
+  int argi = 1;
+
+  if (argi < argc && strcmp(argv[argi], "-r") == 0) {
+    replay = 1;
+    argi++;
+  }
+  if (argi >= argc || argv[argi][0] == '-') {
+    fprintf(stderr, "usage: fsck [-r] fs.img [more.img ...]\n");
+    return EXIT_USAGE;
+  }
+  {
+    uint32 one = 1;
+    if (*(uint8 *)&one != 1)
+      fatal("this host is big-endian; the image format is little-endian");
+  }
+
+  int worst = EXIT_CLEAN;
+  for (; argi < argc; argi++) {
+    int st = check_image(argv[argi], replay);
+    if (st > worst)
+      worst = st;
+  }
+  return worst;
 }

@@ -47,6 +47,7 @@ import argparse
 import concurrent.futures
 import os
 import shlex
+import shutil
 import struct
 import subprocess
 import sys
@@ -209,6 +210,19 @@ def _default_fsck():
     return os.path.join(ROOT, "mkfs", "fsck")
 
 
+def _verdict(rc, out):
+    """(verdict, rc, out) for one image's fsck status and output."""
+    if rc == 0:
+        return "clean", 0, out
+    if rc != 1:
+        return "crash", rc, out
+    problems = [l for l in out.splitlines()
+                if l and not l.startswith(("note: ", "replayed ", "fsck: "))]
+    if problems and all(l.startswith(ORPHAN_PREFIX) for l in problems):
+        return "orphans", 1, out
+    return "bad", 1, out
+
+
 def fsck_image(fsck, path, replay=True):
     """Run fsck [-r] on path; return (verdict, rc, output).
 
@@ -221,16 +235,31 @@ def fsck_image(fsck, path, replay=True):
                            stdin=subprocess.DEVNULL, timeout=30)
     except subprocess.TimeoutExpired:
         return "crash", None, "fsck timed out"
-    out = r.stdout.decode("utf-8", "replace")
-    if r.returncode == 0:
-        return "clean", 0, out
-    if r.returncode != 1:
-        return "crash", r.returncode, out
-    problems = [l for l in out.splitlines()
-                if l and not l.startswith(("note: ", "replayed ", "fsck: "))]
-    if problems and all(l.startswith(ORPHAN_PREFIX) for l in problems):
-        return "orphans", 1, out
-    return "bad", 1, out
+    return _verdict(r.returncode, r.stdout.decode("utf-8", "replace"))
+
+
+def fsck_images(fsck, paths, replay=True):
+    """fsck_image() for each of paths, with one fsck process for them all
+    (it checks its images in turn, each ending with a line "fsck: PATH:
+    ..."); an image whose summary line is missing (fsck died on it or on
+    an earlier one) is checked again on its own.  Returns the verdicts in
+    the order of paths."""
+    argv = [fsck] + (["-r"] if replay else []) + list(paths)
+    try:
+        r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           stdin=subprocess.DEVNULL, timeout=30 + len(paths))
+        lines = r.stdout.decode("utf-8", "replace").splitlines(keepends=True)
+    except subprocess.TimeoutExpired:
+        lines = []
+    out, i, chunk = [], 0, []
+    for line in lines:
+        chunk.append(line)
+        if i < len(paths) and line.startswith("fsck: %s: " % paths[i]):
+            text = "".join(chunk)
+            out.append(_verdict(0 if line.startswith("fsck: %s: clean (" %
+                                                     paths[i]) else 1, text))
+            i, chunk = i + 1, []
+    return out + [fsck_image(fsck, p, replay) for p in paths[i:]]
 
 
 class Result:
@@ -280,7 +309,7 @@ def pending_log(img, bsize=1024):
 
 def check_all(base_path, log_path, fsck=None, jobs=None, window=DEFAULT_WINDOW,
               keep_failed=None, limit=None, on_state=None,
-              ignore_flushes=False):
+              ignore_flushes=False, batch=32):
     """Enumerate every crash state of the record and fsck -r a copy of each.
 
     keep_failed: a directory where inconsistent states are saved.
@@ -297,35 +326,36 @@ def check_all(base_path, log_path, fsck=None, jobs=None, window=DEFAULT_WINDOW,
     t0 = time.monotonic()
     tmpdir = tempfile.mkdtemp(prefix="crashstates-",
                               dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
-    slots = threading.Semaphore(jobs * 2)
-    free_paths = [os.path.join(tmpdir, "s%d.img" % i) for i in range(jobs * 2)]
+    # States go to files in batches of `batch`, one fsck process a batch
+    # (starting a process costs more than checking a small image).
+    nfiles = jobs * 2 * batch
+    slots = threading.Semaphore(nfiles)
+    free_paths = [os.path.join(tmpdir, "s%d.img" % i) for i in range(nfiles)]
     lock = threading.Lock()
 
-    def work(label, data):
-        with lock:
-            p = free_paths.pop()
+    def work(items):
         try:
-            with open(p, "wb") as f:
-                f.write(data)
-            verdict, rc, out = fsck_image(fsck, p)
+            verdicts = fsck_images(fsck, [p for _, p in items])
             with lock:
-                res.counts[verdict] += 1
-                if verdict == "orphans":
-                    res.orphan_labels.append(label)
-                if verdict in ("bad", "crash"):
-                    res.failures.append((label, verdict, out))
-                    if keep_failed:
-                        os.makedirs(keep_failed, exist_ok=True)
-                        name = label.replace(" ", "_").replace("(", "").replace(")", "")
-                        with open(os.path.join(keep_failed, name + ".img"), "wb") as f:
-                            f.write(data)
+                for (label, p), (verdict, rc, out) in zip(items, verdicts):
+                    res.counts[verdict] += 1
+                    if verdict == "orphans":
+                        res.orphan_labels.append(label)
+                    if verdict in ("bad", "crash"):
+                        res.failures.append((label, verdict, out))
+                        if keep_failed:
+                            os.makedirs(keep_failed, exist_ok=True)
+                            name = label.replace(" ", "_").replace("(", "").replace(")", "")
+                            shutil.copyfile(p, os.path.join(keep_failed,
+                                                            name + ".img"))
         finally:
             with lock:
-                free_paths.append(p)
-            slots.release()
+                free_paths.extend(p for _, p in items)
+            for _ in items:
+                slots.release()
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as ex:
-        futs = []
+        futs, items = [], []
         for label, img in states(base, entries, ss, window, ignore_flushes):
             if limit is not None and res.total >= limit:
                 break
@@ -333,7 +363,16 @@ def check_all(base_path, log_path, fsck=None, jobs=None, window=DEFAULT_WINDOW,
             if on_state:
                 on_state(label, img)
             slots.acquire()
-            futs.append(ex.submit(work, label, bytes(img)))
+            with lock:
+                p = free_paths.pop()
+            with open(p, "wb") as f:
+                f.write(img)
+            items.append((label, p))
+            if len(items) == batch:
+                futs.append(ex.submit(work, items))
+                items = []
+        if items:
+            futs.append(ex.submit(work, items))
         for fu in futs:
             fu.result()
     for p in os.listdir(tmpdir):
