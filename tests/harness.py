@@ -45,6 +45,7 @@ also shows the last 40 lines of output.
 
 import atexit
 import codecs
+import heapq
 import os
 import re
 import shlex
@@ -187,10 +188,23 @@ def build(make_vars=None, jobs=None):
         return art
 
 
+_qemu_cache = {}
+
+
 def qemu_command(cpus=1, mem="128M", bootargs="", make_vars=None):
-    """The QEMU argv that `make qemu` would run, as printed by print-qemu."""
+    """The QEMU argv that `make qemu` would run, as printed by print-qemu
+    (asked once per set of arguments: the Makefile does not change during
+    a run)."""
     v = dict(make_vars or {})
     v.update(CPUS=cpus, MEM=mem, BOOTARGS=bootargs)
+    key = tuple(sorted((k, str(x)) for k, x in v.items()))
+    hit = _qemu_cache.get(key)
+    if hit is None:
+        hit = _qemu_cache[key] = _print_qemu(v, bootargs)
+    return list(hit)
+
+
+def _print_qemu(v, bootargs):
     out = make("-s", "print-qemu", make_vars=v, timeout=60, lock=False)
     lines = [l for l in out.splitlines() if l.strip()]
     if not lines:
@@ -556,6 +570,104 @@ def boot(name, cpus=1, mem="128M", bootargs="", make_vars=None, image=None,
     return Machine(name, argv, image, os.path.join(OUT, name + ".log"), deadline)
 
 
+# ---------------------------------------------------------------- the pool
+
+class Pool:
+    """Runs jobs (whole tests and the pieces a test hands out with
+    TestContext.map) on at most `slots` threads at once, the job with the
+    lowest priority value first.
+
+    run.py makes one Pool for the whole run (harness.POOL), so a test made
+    of many independent pieces (power cuts, say) spreads them over the
+    cores beside the other tests instead of being one long job.  A job
+    that hands out pieces runs them itself too, in its own slot, and waits
+    only for those other slots have taken.
+    """
+
+    def __init__(self, slots):
+        self.cond = threading.Condition()
+        self.free = max(1, slots)
+        self.queue = []          # heap of (priority, seq, job)
+        self.seq = 0
+        self.local = threading.local()
+
+    class Job:
+        def __init__(self, fn):
+            self.fn = fn
+            self.value = self.error = None
+            self.taken = False   # started by a slot, or claimed by its owner
+            self.done = threading.Event()
+
+        def run(self):
+            try:
+                self.value = self.fn()
+            except BaseException as e:  # handed to whoever waits for it
+                self.error = e
+            finally:
+                self.done.set()
+
+    def submit(self, fn, priority=0):
+        """Queue fn() to run in a slot; returns a Job (job.done is set when
+        it has finished; job.value or job.error holds what it returned or
+        raised)."""
+        return self._submit([fn], priority)[0]
+
+    def _submit(self, fns, priority):
+        jobs = [Pool.Job(fn) for fn in fns]
+        with self.cond:
+            for job in jobs:
+                self.seq += 1
+                heapq.heappush(self.queue, (priority, self.seq, job))
+            self._dispatch()
+        return jobs
+
+    def _dispatch(self):
+        # With self.cond held: start queued jobs while slots are free.
+        while self.free > 0 and self.queue:
+            _, _, job = heapq.heappop(self.queue)
+            if job.taken:
+                continue
+            job.taken = True
+            self.free -= 1
+            threading.Thread(target=self._run, args=(job,), daemon=True,
+                             name="job").start()
+
+    def _run(self, job):
+        self.local.in_slot = True
+        try:
+            job.run()
+        finally:
+            with self.cond:
+                self.free += 1
+                self._dispatch()
+
+    def run_all(self, fns, priority):
+        """Run every fn as a job; return the jobs once all have finished.
+        Called from a job, it runs them in its own slot too."""
+        jobs = self._submit(fns, priority)
+        if getattr(self.local, "in_slot", False):
+            while True:
+                with self.cond:
+                    mine = next((j for j in jobs if not j.taken), None)
+                    if mine is not None:
+                        mine.taken = True
+                if mine is None:
+                    break
+                mine.run()
+        for job in jobs:
+            while not job.done.wait(0.2):
+                pass
+        return jobs
+
+
+# The run's pool (set by run.py); None: TestContext.map runs pieces in turn.
+POOL = None
+
+# Priority of a test's pieces: ahead of every test not yet started, so a
+# test that is under way finishes soon.
+PIECE_PRIORITY = -1e18
+
+
 # ---------------------------------------------------------------- tests
 
 class TestCase:
@@ -582,8 +694,10 @@ def test(name=None, quick=False, timeout=120, alone=False):
     The test passes when the function returns, fails when it raises (the
     exception's message is the reason), and is skipped on Skip.  quick puts
     it in the quick set; alone keeps other tests from running beside it (for
-    timing-sensitive or CPU-hungry tests); timeout bounds every console wait
-    of the test.
+    tests whose verdict depends on timing; a test that is merely busy shares
+    the cores like any other); timeout bounds every console wait of the
+    test.  A test made of independent pieces hands them to t.map(), which
+    runs them beside each other on the run's free slots.
     """
     def deco(fn):
         area = fn.__module__.replace("test_", "")
@@ -612,6 +726,29 @@ class TestContext:
         m = boot(name, **kw)
         self.machines.append(m)
         return m
+
+    def map(self, fn, items):
+        """fn(item) for every item, as independent pieces that run beside
+        each other and beside other tests when the run has slots free (in
+        turn when there is no pool).  Returns [(value, error)] in the order
+        of items: what fn returned, or the exception it raised (None when
+        it returned).  fn must not share machines or files between items."""
+        items = list(items)
+        pool = POOL
+        if pool is None:
+            out = []
+            for it in items:
+                try:
+                    out.append((fn(it), None))
+                except Exception as e:
+                    out.append((None, e))
+            return out
+        jobs = pool.run_all([lambda it=it: fn(it) for it in items],
+                            PIECE_PRIORITY)
+        for j in jobs:
+            if isinstance(j.error, (KeyboardInterrupt, SystemExit)):
+                raise j.error
+        return [(j.value, j.error) for j in jobs]
 
     def sub(self, name, passed, reason=""):
         """Record one sub-result; each counts as a test of its own."""

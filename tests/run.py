@@ -12,13 +12,18 @@ the console), and finally exactly one line "N passed, N failed" (with
 in-guest suite printing one line per case) counts each of them as a test,
 named "test/case".  The exit status is 1 when anything failed.
 
-Up to -j tests (default 2, the number of cores we plan for) run at once;
-tests marked alone run by themselves afterwards.
+Up to -j jobs (default 2, the number of cores we plan for) run at once:
+whole tests, and the pieces a test hands out with t.map() (power cuts,
+say), which go ahead of tests not yet started.  Tests start longest first,
+by their time in the last run (tests/out/durations.json; a test never run
+counts as a quarter of its time limit), so no long test starts last.
+Tests marked alone run by themselves afterwards.
 """
 
 import argparse
 import glob
 import importlib
+import json
 import os
 import re
 import sys
@@ -89,6 +94,11 @@ def run_one(case, rep):
     finally:
         t.close()
     secs = time.monotonic() - t.start
+    _report(case, rep, t, status, reason, secs)
+    return secs
+
+
+def _report(case, rep, t, status, reason, secs):
     if t.subs:
         for sname, ok, sreason in t.subs:
             rep.result("%s/%s" % (case.name, sname), "PASS" if ok else "FAIL",
@@ -99,26 +109,55 @@ def run_one(case, rep):
         rep.result(case.name, status, secs, reason)
 
 
-def run_parallel(cases, jobs, rep):
-    pending = list(cases)
-    lock = threading.Lock()
+DURATIONS = os.path.join(harness.OUT, "durations.json")
 
-    def worker():
-        while True:
-            with lock:
-                if not pending:
-                    return
-                case = pending.pop(0)
-            run_one(case, rep)
 
-    threads = [threading.Thread(target=worker, daemon=True)
-               for _ in range(max(1, min(jobs, len(pending))))]
-    for th in threads:
-        th.start()
-    # join with a timeout so Ctrl-C still reaches the main thread
-    while any(th.is_alive() for th in threads):
-        for th in threads:
-            th.join(0.2)
+def load_durations():
+    """Each test's wall time in the last run that ran it (seconds)."""
+    try:
+        with open(DURATIONS) as f:
+            d = json.load(f)
+        return {k: float(v) for k, v in d.items()}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return {}
+
+
+def save_durations(old, new):
+    d = dict(old)
+    d.update(new)
+    try:
+        os.makedirs(harness.OUT, exist_ok=True)
+        tmp = DURATIONS + ".tmp"
+        with open(tmp, "w") as f:
+            json.dump(d, f, indent=1, sort_keys=True)
+        os.replace(tmp, DURATIONS)
+    except OSError:
+        pass
+
+
+def expected_cost(case, durations):
+    """How long case is likely to take: its time in the last run, or
+    (never run here) a quarter of its time limit."""
+    return durations.get(case.name, case.timeout / 4.0)
+
+
+def run_parallel(cases, jobs, rep, durations, took):
+    """Run cases up to `jobs` at once, the longest expected first, so that
+    no long test starts last and runs on alone at the end."""
+    pool = harness.Pool(jobs)
+    harness.POOL = pool
+
+    def job(case):
+        return lambda: took.__setitem__(case.name, run_one(case, rep))
+
+    running = [pool.submit(job(c), -expected_cost(c, durations))
+               for c in cases]
+    # wait with a timeout so Ctrl-C still reaches the main thread
+    for j in running:
+        while not j.done.wait(0.2):
+            pass
+        if j.error is not None:
+            raise j.error
 
 
 def main():
@@ -162,16 +201,19 @@ def main():
             print("    | " + line)
         sys.stdout.flush()
 
+    durations, took = load_durations(), {}
     try:
-        run_parallel([c for c in cases if not c.alone], args.j, rep)
+        run_parallel([c for c in cases if not c.alone], args.j, rep,
+                     durations, took)
         for c in cases:
             if c.alone:
-                run_one(c, rep)
+                took[c.name] = run_one(c, rep)
     except KeyboardInterrupt:
         harness._kill_all()
         print("interrupted")
         rep.summary()
         return 130
+    save_durations(durations, took)
     rep.summary()
     return 1 if rep.failed else 0
 
