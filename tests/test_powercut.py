@@ -3,7 +3,10 @@ moment of a file-system workload.
 
 Each cut boots a fresh disk, starts `crashwork` (several processes
 creating, writing, renaming, truncating and deleting files and
-directories) from the shell, and kills QEMU after a random 0.3-5 s.  Then:
+directories) from the shell, and kills QEMU at a random moment of the
+workload: after a random fraction (0 to 1.2) of the time one whole
+`crashwork` run takes on this host, measured once at the start, so most
+cuts land while the workload is writing and some just after it.  Then:
 
   1. fsck the disk as the crash left it: clean, except for orphan inodes
      (files unlinked while open), which the kernel reclaims at boot;
@@ -12,7 +15,9 @@ directories) from the shell, and kills QEMU after a random 0.3-5 s.  Then:
   3. fsck again: now entirely clean.
 
 Every cut is a sub-result; the seed makes a failing cut replayable
-(LDX_POWERCUT_SEED=n).
+(LDX_POWERCUT_SEED=n): it fixes each cut's fraction of the workload.
+The cuts run as independent pieces (TestContext.map), beside each other
+and beside other tests.
 """
 
 import os
@@ -24,7 +29,7 @@ import harness
 from harness import check, test
 
 CUTS = 60
-WORKERS = 2  # machines in flight at once: the host has two cores
+LATEST = 1.2  # the latest cut, as a fraction of one whole workload run
 FSCK_LIMIT = 30
 ORPHAN = "orphan inode "
 
@@ -45,14 +50,34 @@ def fsck(img):
     return others, len(orphans), r.stdout
 
 
+def start_workload(m):
+    """Start crashwork at the shell; return once the shell has it."""
+    m.wait_prompt(timeout=30)
+    m.skip_to_end()
+    m.send("crashwork")
+    m.expect(r"crashwork\n", 20)
+
+
+def workload_seconds(t):
+    """How long one whole crashwork run takes here, from the shell taking
+    the command to its last line."""
+    m = t.boot("calibrate", cpus=2)
+    start_workload(m)
+    t0 = time.monotonic()
+    m.expect(r"(?m)^crashwork: done$", 60)
+    secs = time.monotonic() - t0
+    m.kill()
+    return secs
+
+
 def one_cut(t, i, delay):
     """Cut the power once; return (ok, reason)."""
     name = "cut%02d" % i
     m = t.boot(name, cpus=2)
-    m.wait_prompt(timeout=30)
-    m.send("crashwork")
+    start_workload(m)
     time.sleep(delay)
     m.kill()
+    during = "crashwork: done" not in m.output
 
     bad, orphans, text = fsck(m.image)
     if bad:
@@ -69,7 +94,8 @@ def one_cut(t, i, delay):
     if bad or orphans_after:
         return False, "after recovery: %s" % (bad[0] if bad else
                                                "%d orphans left" % orphans_after)
-    return True, "%.2fs, %d orphans reclaimed" % (delay, orphans)
+    return True, "%.2fs, %s, %d orphans reclaimed" % (
+        delay, "during the workload" if during else "after it", orphans)
 
 
 @test(timeout=900)
@@ -78,23 +104,25 @@ def power_cuts(t):
     harness.build()
     seed = int(os.environ.get("LDX_POWERCUT_SEED", "20261123"))
     rng = random.Random(seed)
-    delays = [rng.uniform(0.3, 5.0) for _ in range(CUTS)]
+    fractions = [rng.uniform(0, LATEST) for _ in range(CUTS)]
+    whole = workload_seconds(t)
 
-    import concurrent.futures
-    results = {}
-    with concurrent.futures.ThreadPoolExecutor(WORKERS) as pool:
-        futs = {pool.submit(one_cut, t, i, d): i for i, d in enumerate(delays)}
-        for f in concurrent.futures.as_completed(futs):
-            i = futs[f]
-            try:
-                results[i] = f.result()
-            except harness.TestFailure as e:
-                results[i] = (False, str(e).splitlines()[0])
-    failed = 0
-    for i in range(CUTS):
-        ok, why = results[i]
+    def cut(i):
+        try:
+            return one_cut(t, i, fractions[i] * whole)
+        except harness.TestFailure as e:
+            return False, str(e).splitlines()[0]
+
+    results = t.map(cut, range(CUTS))
+    failed = during = 0
+    for i, (res, err) in enumerate(results):
+        ok, why = res if err is None else (False, "%s: %s"
+                                           % (type(err).__name__, err))
         failed += not ok
+        during += "during" in why
         t.sub("power_cut_%02d" % i, ok, "seed %d: %s" % (seed, why))
-    print("power cuts: %d cuts, %d errors (seed %d)" % (CUTS, failed, seed))
+    print("power cuts: %d cuts (%d during the workload, whose run takes "
+          "%.2f s here), %d errors (seed %d)"
+          % (CUTS, during, whole, failed, seed))
     check(failed == 0, "%d of %d power cuts left damage (seed %d)"
           % (failed, CUTS, seed))
