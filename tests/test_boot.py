@@ -43,7 +43,7 @@ def expect_boot(m, cpus, timeout=60):
 
 
 def _boot_test(cpus, quick):
-    @test(name="boot_cpus%d" % cpus, quick=quick, alone=cpus >= 4,
+    @test(name="boot_cpus%d" % cpus, quick=quick,
           timeout=90 if cpus >= 4 else 60)
     def _t(t):
         m = t.boot(cpus=cpus)
@@ -64,7 +64,7 @@ def prompt_cpus3(t):
     m.wait_prompt(60)
 
 
-@test(quick=True, alone=True)
+@test(quick=True)
 def ticks_every_hart(t):
     cpus = 3
     m = t.boot(cpus=cpus, bootargs="test=ticks")
@@ -121,12 +121,14 @@ _SCRATCH_IGNORE = shutil.ignore_patterns(
     "kernel.asm", "kernel.sym", ".gdbinit", "compile_commands.json")
 
 
-@test(name="build_no_warnings", alone=True, timeout=600)
+@test(name="build_no_warnings", timeout=600)
 def build_no_warnings(t):
     scratch = os.path.join(harness.OUT, "scratch-build")
     shutil.rmtree(scratch, ignore_errors=True)
-    shutil.copytree(harness.ROOT, scratch, ignore=_SCRATCH_IGNORE,
-                    symlinks=True)
+    # Copied while no other test's make is writing in the tree.
+    with harness._make_lock:
+        shutil.copytree(harness.ROOT, scratch, ignore=_SCRATCH_IGNORE,
+                        symlinks=True)
     for p in ("kernel/kernel", "mkfs/mkfs", "mkfs/fsck"):
         try:
             os.unlink(os.path.join(scratch, p))

@@ -89,7 +89,7 @@ def _failures(res):
     return "\n".join(out)
 
 
-@test(timeout=300, alone=True)
+@test(timeout=300)
 def crash_states(t):
     lines = []
     total = 0

@@ -60,11 +60,11 @@ def preempt_on(t):
     m.wait_prompt(ANSWER_S)
 
 
-@test(quick=True, alone=True)
+@test(quick=True)
 def preempt_off_bootarg(t):
     _starved(t, bootargs="preempt=0")
 
 
-@test(alone=True, timeout=600)
+@test(timeout=600)
 def preempt_off_build(t):
     _starved(t, make_vars={"PREEMPT": "0"})
