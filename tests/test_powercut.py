@@ -9,7 +9,8 @@ workload: after a random fraction (0 to 1.2) of the time one whole
 cuts land while the workload is writing and some just after it.  Then:
 
   1. fsck the disk as the crash left it: clean, except for orphan inodes
-     (files unlinked while open), which the kernel reclaims at boot;
+     (files unlinked while open) and unfinished truncations (blocks past
+     a file's size), which the kernel finishes at boot;
   2. boot that disk: the kernel must replay its log, reach the shell, and
      power off cleanly with `halt`;
   3. fsck again: now entirely clean.
@@ -25,17 +26,21 @@ import random
 import subprocess
 import time
 
+import crashstates
 import harness
 from harness import check, test
 
 CUTS = 60
 LATEST = 1.2  # the latest cut, as a fraction of one whole workload run
 FSCK_LIMIT = 30
-ORPHAN = "orphan inode "
+# What a crash may leave for the next boot to finish (orphan inodes,
+# unfinished truncations): crashstates.py's list, the one source.
+LEFT_FOR_BOOT = crashstates.ORPHAN_PREFIX
 
 
 def fsck(img):
-    """Run mkfs/fsck; return (problems other than orphans, orphans, text)."""
+    """Run mkfs/fsck; return (problems other than those a boot finishes,
+    how many of those, text)."""
     r = subprocess.run([os.path.join(harness.ROOT, "mkfs", "fsck"), img],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        text=True, timeout=FSCK_LIMIT)
@@ -43,8 +48,8 @@ def fsck(img):
         return ["fsck exit status %d" % r.returncode], 0, r.stdout
     lines = [l for l in r.stdout.splitlines()
              if l.strip() and not l.startswith(("fsck:", "note:"))]
-    orphans = [l for l in lines if ORPHAN in l]
-    others = [l for l in lines if ORPHAN not in l]
+    orphans = [l for l in lines if l.startswith(LEFT_FOR_BOOT)]
+    others = [l for l in lines if not l.startswith(LEFT_FOR_BOOT)]
     if r.returncode == 1 and not lines:
         others = ["fsck failed: " + r.stdout.strip()[-200:]]
     return others, len(orphans), r.stdout
@@ -93,8 +98,8 @@ def one_cut(t, i, delay):
     bad, orphans_after, text = fsck(m.image)
     if bad or orphans_after:
         return False, "after recovery: %s" % (bad[0] if bad else
-                                               "%d orphans left" % orphans_after)
-    return True, "%.2fs, %s, %d orphans reclaimed" % (
+                                               "%d left for boot not finished" % orphans_after)
+    return True, "%.2fs, %s, %d orphans or truncations finished" % (
         delay, "during the workload" if during else "after it", orphans)
 
 
