@@ -25,6 +25,11 @@
 /* User memory ends where the kernel's begins. */
 #define USERTOP KERNBASE
 
+/* What exec puts above the program's memory (which ends at end, its last
+ * byte + 1): the guard page, never mapped, then USERSTACK stack pages. */
+#define USER_GUARD(end) PGROUNDUP((uint64)(end))
+#define USER_STACK_BASE(end) (USER_GUARD(end) + PGSIZE)
+
 #define TRAMPOLINE (MAXVA - PGSIZE)
 #define TRAPFRAME (TRAMPOLINE - PGSIZE)
 

@@ -107,7 +107,7 @@ t_maxva(void)
 static uint64
 guardpage(void)
 {
-  return PGROUNDUP((uint64)end);
+  return USER_GUARD(end);
 }
 
 static void

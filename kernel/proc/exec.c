@@ -162,8 +162,8 @@ exec(char *path, char **argv)
   ip = 0;
 
   /* Guard page (left unmapped), then the stack. */
-  sz = PGROUNDUP(sz);
-  uint64 stack_base = sz + PGSIZE;
+  sz = USER_GUARD(sz);
+  uint64 stack_base = USER_STACK_BASE(sz);
   uint64 stack_top = stack_base + USERSTACK * PGSIZE;
   if (stack_top > USERTOP ||
       uvm_alloc(pt, stack_base, stack_top, PTE_R | PTE_W) < 0)

@@ -189,7 +189,7 @@ guardpage(void)
 {
   uint64 sp = r_sp();
   uint64 g = PGROUNDUP(sp) - USERSTACK * PGSIZE - PGSIZE;
-  if (g != PGROUNDUP((uint64)end))
+  if (g != USER_GUARD(end))
     fail("sp %p: guard page at %p, but the program ends at %p", (void *)sp,
          (void *)g, (void *)end);
   return g;
