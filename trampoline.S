@@ -79,10 +79,20 @@ uservec:
  *   Return-from-trap.  The caller (usertrap_return) has set stvec to
  *   uservec, sepc, and sstatus.SPP = user with SPIE set.  Restores every
  *   user register from the trapframe and executes sret.
+ *
+ *   First it drops any load reservation the hart holds: the program may
+ *   have been stopped between an lr and its sc, and the kernel (or another
+ *   process) ran since, so that sc must fail and the program retry.  An
+ *   sc always clears the reservation; this one stores back the value it
+ *   read, so it changes nothing even if it succeeds.  (QEMU happens to
+ *   drop reservations at every privilege change; hardware need not.)
  */
 .globl userret
 userret:
         csrw    sscratch, a0            # for the next uservec
+        addi    t0, a0, TF_A0           # any trapframe word will do
+        ld      t1, 0(t0)
+        sc.d    zero, t1, (t0)          # clears the reservation
         ld      ra, TF_X(1)(a0)
         ld      sp, TF_X(2)(a0)
         ld      gp, TF_X(3)(a0)

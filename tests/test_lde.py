@@ -18,8 +18,11 @@ user/checkfile.c):
 """
 
 import re
+import os
+import re
 import time
 
+import harness
 from harness import check, tail as harness_tail, test
 
 
@@ -163,3 +166,32 @@ def init_survives_full_table(t):
     check("alive" in out, "no working shell after the table emptied: %r" % out)
     check("panic" not in m.output[start:], "the kernel panicked:\n%s"
           % harness_tail(m.output[start:]))
+
+
+@test(quick=True)
+def userret_drops_reservation(t):
+    """Return-from-trap must not hand the program back a load reservation
+    from before the trap: userret executes an sc (which always clears it)
+    before its sret.  QEMU itself drops reservations at every privilege
+    change, so no program can see the difference there; this reads the
+    code (kernel/kernel.asm) instead.  utests lrsc_trap checks the
+    behaviour."""
+    harness.build()
+    with open(os.path.join(harness.ROOT, "kernel", "kernel.asm")) as f:
+        asm = f.read()
+    start = asm.find("<userret>:")
+    check(start >= 0, "no userret in kernel/kernel.asm")
+    body = []
+    for line in asm[start:].splitlines()[1:]:
+        parts = line.split("\t")
+        if len(parts) < 3:
+            if body:
+                break
+            continue
+        body.append(parts[2].strip())
+        if parts[2].startswith("sret"):
+            break
+    check(body and body[-1].startswith("sret"), "userret has no sret:\n%s"
+          % "\n".join(body))
+    check(any(re.match(r"sc\.[dw]\b", ins) for ins in body),
+          "userret reaches sret without an sc.d/sc.w:\n%s" % "\n".join(body))

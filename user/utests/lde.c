@@ -8,6 +8,7 @@
  */
 #include "user/utests/utest.h"
 #include "user/ecall.h"
+#include "kernel/syscall.h"
 
 static void
 d_csrr_sstatus(void)
@@ -388,7 +389,32 @@ t_lde_badsys(void)
     fail("getpid failed after the unknown calls");
 }
 
+/* A load reservation taken before a trap must not survive the kernel's
+ * return-from-trap: the kernel ran in between (other processes' lr/sc,
+ * its own stores), so an sc after it must fail and make the program
+ * retry.  lr.d, a system call, then sc.d to the same word: sc.d must
+ * report failure every time. */
+static void
+t_lrsc_trap(void)
+{
+  static volatile uint64 word = 1;
+  for (int i = 0; i < 20; i++) {
+    uint64 failed;
+    register uint64 a0 __asm__("a0");
+    register uint64 a7 __asm__("a7") = SYS_getpid;
+    __asm__ volatile("lr.d t0, (%2)\n"
+                     "ecall\n"
+                     "sc.d %0, t0, (%2)\n"
+                     : "=&r"(failed), "=r"(a0)
+                     : "r"(&word), "r"(a7)
+                     : "t0", "memory");
+    if (failed == 0)
+      fail("sc.d after lr.d and a system call succeeded (round %d)", i);
+  }
+}
+
 const struct utest utests_lde[] = {
+    {t_lrsc_trap, "lrsc_trap", 1, 30},
     {t_lde_csrr, "lde_csrr", 1, 30},
     {t_lde_csrw, "lde_csrw", 1, 30},
     {t_lde_sret, "lde_sret", 1, 30},
