@@ -31,7 +31,9 @@ SCHED ?=
 # load.  For measurements (make bench ICOUNT=1); slower than plain QEMU.
 ICOUNT ?= 0
 # SANITIZE=1: undefined-behaviour traps, stack canaries, use-after-free
-# checks on allocation, lock-order checking.  Built into build-san/.
+# checks on allocation, lock-order checking, uninitialised kernel bytes
+# copied to user space (kernel stacks and fresh pages are filled with
+# KMARK bytes, kernel/mm/mm.h).  Built into build-san/.
 SANITIZE ?= 0
 
 TOOLPREFIX ?= riscv64-unknown-elf-

@@ -99,6 +99,7 @@ filestat(struct file *f, uint64 addr)
 
   if (f->type != FD_INODE && f->type != FD_DEVICE)
     return -1;
+  memset(&st, 0, sizeof(st)); /* its padding goes to the user too */
   ilock(f->ip);
   stati(f->ip, &st);
   iunlock(f->ip);

@@ -6,7 +6,8 @@
  * Freed pages are filled with junk (0x01 bytes) so that a use after free
  * reads nonsense and fails loudly.  kalloc() hands the page out as it lies
  * (junk, with the free-list link in its first word): callers initialise
- * what they use.
+ * what they use.  SANITIZE builds check the junk on allocation and then
+ * fill the page with KMARK (mm.h).
  *
  * Locks: kmem.lock guards the list and the count; it is a leaf lock.
  */
@@ -82,6 +83,7 @@ kalloc(void)
       if (b[i] != JUNK_FREED)
         panic("kalloc: page %p was written after it was freed (byte %d)",
               (void *)r, i);
+    memset(r, KMARK, PGSIZE); /* never written since allocation (mm.h) */
   }
 #endif
   return r;

@@ -36,6 +36,18 @@ typedef uint64 *pagetable_t; /* 512 PTEs */
 
 /* Devices are mapped at DEV_VA(pa) = DEVBASE + pa (kernel/memlayout.h). */
 
+/*
+ * SANITIZE builds: memory nobody has written yet holds KMARK bytes: the
+ * free part of a process's kernel stack at every trap from user mode
+ * (proc_mark_stack), so every local of a system call starts as KMARK,
+ * padding included, and every page kalloc() hands out.  copyout() from a
+ * kernel stack panics when it meets KMARK_RUN of them in a row: padding,
+ * the tail of a string or a forgotten field is on its way to a user.
+ * (gcc's -ftrivial-auto-var-init=pattern would not do: it zeroes padding.)
+ */
+#define KMARK 0xfe
+#define KMARK_RUN 4
+
 /* kalloc.c */
 void kalloc_init(uint64 start, uint64 end);
 void *kalloc(void);

@@ -346,11 +346,46 @@ user_page(pagetable_t pt, uint64 va, int perm)
   return PTE2PA(*pte);
 }
 
+#if SANITIZE
+/* Does [p, p+len) lie on a kernel stack (a process's or a boot hart's)? */
+static int
+on_kernel_stack(const void *p, uint64 len)
+{
+  extern char proc_kstacks[];
+  uint64 a = (uint64)p;
+  uint64 ps = (uint64)proc_kstacks, bs = (uint64)boot_stacks;
+  return (a >= ps && a + len <= ps + NPROC * BOOT_STACK_SLOT) ||
+         (a >= bs && a + len <= bs + NCPU * BOOT_STACK_SLOT);
+}
+
+/* SANITIZE: panic if a copy from a kernel stack carries bytes nobody
+ * wrote (KMARK_RUN marker bytes in a row, mm.h).  Other sources hold
+ * user data (pipes, file blocks), which may be anything. */
+static void
+check_written(const void *src, uint64 len, uint64 dstva)
+{
+  if (!on_kernel_stack(src, len))
+    return;
+  const uchar *b = src;
+  uint64 run = 0;
+  for (uint64 i = 0; i < len; i++) {
+    run = b[i] == KMARK ? run + 1 : 0;
+    if (run == KMARK_RUN)
+      panic("copyout: uninitialised kernel bytes (0x%x) at byte %lu of %lu, "
+            "to user %p",
+            KMARK, i + 1 - run, len, (void *)dstva);
+  }
+}
+#endif
+
 int
 copyout(pagetable_t pt, uint64 dstva, const void *src, uint64 len)
 {
   if (dstva + len < dstva || dstva + len > USERTOP)
     return -1;
+#if SANITIZE
+  check_written(src, len, dstva);
+#endif
   while (len > 0) {
     uint64 base = PGROUNDDOWN(dstva);
     uint64 pa = user_page(pt, base, PTE_W);

@@ -123,6 +123,7 @@ __attribute__((noreturn)) void proc_exit(int status);
 int proc_wait(uint64 status_addr);
 int proc_kill(int pid);
 int proc_console(struct proc *p);
+void proc_mark_stack(void); /* SANITIZE builds only */
 void proc_set_killed(struct proc *p);
 int proc_grow(int n, int lazy);
 int proc_fault_in(pagetable_t pt, uint64 va);

@@ -115,6 +115,9 @@ usertrap(void)
   csr_write(stvec, (uint64)kernelvec); /* we are in the kernel now */
 
   struct proc *p = myproc();
+#if SANITIZE
+  proc_mark_stack(); /* uninitialised bytes show as KMARK (mm.h) */
+#endif
   fpu_user_trap(p);
   uint64 scause = csr_read(scause);
   if (scause != SCAUSE_ECALL_U) /* system calls are logged in syscall() */
