@@ -404,19 +404,6 @@ static const char *const state_names[] = {
     [RUNNABLE] = "runnable", [RUNNING] = "run", [ZOMBIE] = "zombie",
 };
 
-/* Boot option test=leak, SANITIZE builds only: getprocs leaves its
- * records uncleared, to show the copyout check (kernel/mm/vm.c) catch
- * exactly the leak that clearing prevents. */
-static int
-leak_test(void)
-{
-#if SANITIZE
-  return bootarg_has("test=leak");
-#else
-  return 0;
-#endif
-}
-
 /* Copy up to max struct procinfo to user address dst; returns the count.
  * Each record is cleared first: padding and the bytes after the name's
  * NUL would otherwise carry old kernel-stack contents to the user. */
@@ -426,7 +413,11 @@ proc_list(uint64 dst, int max)
   int n = 0;
   for (struct proc *p = procs; p < &procs[NPROC] && n < max; p++) {
     struct procinfo info;
-    if (!leak_test())
+#if SANITIZE
+    /* Boot option test=leak: leave the record uncleared, to show the
+     * copyout check (kernel/mm/vm.c) catch the leak clearing prevents. */
+    if (!bootarg_has("test=leak"))
+#endif
       memset(&info, 0, sizeof(info));
     acquire(&p->lock);
     if (p->state == UNUSED) {
