@@ -351,9 +351,8 @@ user_page(pagetable_t pt, uint64 va, int perm)
 static int
 on_kernel_stack(const void *p, uint64 len)
 {
-  extern char proc_kstacks[];
   uint64 a = (uint64)p;
-  uint64 ps = (uint64)proc_kstacks, bs = (uint64)boot_stacks;
+  uint64 ps = (uint64)kstacks, bs = (uint64)boot_stacks;
   return (a >= ps && a + len <= ps + NPROC * BOOT_STACK_SLOT) ||
          (a >= bs && a + len <= bs + NCPU * BOOT_STACK_SLOT);
 }
