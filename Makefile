@@ -100,10 +100,16 @@ $(B)/kflags: FORCE
 	@mkdir -p $(B)
 	@echo '$(KCFLAGS)' | cmp -s - $@ || echo '$(KCFLAGS)' > $@
 
+# kernel/kernel is shared by the plain and the SANITIZE=1 build: this
+# stamp names the one it was linked from, so switching relinks it (the
+# other build's objects are older than the kernel it just linked).
+kernel/.variant: FORCE
+	@echo '$(B)' | cmp -s - $@ || echo '$(B)' > $@
+
 # Two links: the first finds every function's address, the second adds a
 # table of their names (tools/ksyms.sh) so that panics print them.
 KLD = $(LD) -z max-page-size=4096 -T kernel/kernel.ld
-kernel/kernel: $(KOBJS) kernel/kernel.ld tools/ksyms.sh
+kernel/kernel: $(KOBJS) kernel/kernel.ld tools/ksyms.sh kernel/.variant
 	tools/ksyms.sh < /dev/null > $(B)/ksyms0.S
 	$(CC) $(KCFLAGS) -c $(B)/ksyms0.S -o $(B)/ksyms0.o
 	$(KLD) -o $(B)/kernel.pass1 $(KOBJS) $(B)/ksyms0.o
@@ -325,7 +331,7 @@ fmt-check:
 
 # ---------------------------------------------------------------- clean
 clean:
-	rm -rf build build-san kernel/kernel kernel/kernel.asm kernel/kernel.sym \
+	rm -rf build build-san kernel/kernel kernel/.variant kernel/kernel.asm kernel/kernel.sym \
 	  user/_* mkfs/mkfs mkfs/fsck mkfs/*.d fs.img .gdbinit tests/__pycache__ \
 	  tests/out compile_commands.json ldx-handout.tar.gz
 
