@@ -5,7 +5,10 @@
  * meets a full table fails with -1 and changes nothing: a full inode table
  * is not "no such name", so link() does not add a second entry and a
  * failed create leaves no inode allocated.  Also: O_TRUNC truncates only
- * for a writer.
+ * for a writer.  The process table and the pipes, the same way: fork and
+ * pipe at a full table return -1, take nothing (no descriptor, no slot,
+ * no page) and the next round fits exactly as many.  A file's reference
+ * count through dup and fork: the last of many references closes it.
  */
 #include "user/utests/utest.h"
 
@@ -294,11 +297,195 @@ t_cache_log_storm(void)
   wait_all(NWRITERS, "a writer");
 }
 
+/* Processes in the table now, from getprocs. */
+static int
+nprocs(void)
+{
+  static struct procinfo info[NPROC];
+  return getprocs(info, NPROC);
+}
+
+/*
+ * NFILLERS children fork at once until fork fails; the grandchildren
+ * wait on a pipe.  Each filler checks that its failed fork changed
+ * nothing (the table's count) and that a second fork fails too, then
+ * reports how many it got.  Returns the total; all are gone on return.
+ */
+#define NFILLERS 4
+static int
+fill_proctable(void)
+{
+  int ready[2], hold[2], start[2];
+  if (pipe(ready) < 0 || pipe(hold) < 0 || pipe(start) < 0)
+    fail("pipe failed");
+  for (int i = 0; i < NFILLERS; i++) {
+    if (xfork() == 0) {
+      close(ready[0]);
+      close(hold[1]);
+      char n = 0;
+      read(start[0], &n, 1); /* all fillers exist before any fills */
+      for (;;) {
+        int pid = fork();
+        if (pid < 0)
+          break;
+        if (pid == 0) {
+          char c;
+          read(hold[0], &c, 1); /* until the test closes hold[1] */
+          exit(0);
+        }
+        n++;
+      }
+      /* Once every filler has stopped the table stays full: a failed
+       * fork must change nothing. */
+      sleep(5);
+      int before = nprocs(), pid = fork();
+      if (pid == 0)
+        exit(0);
+      if (pid > 0)
+        fail("fork worked with the process table full");
+      if (before != NPROC || nprocs() != before)
+        fail("table full: %d processes, then %d after a failed fork", before,
+             nprocs());
+      write(ready[1], &n, 1);
+      while (wait(0) >= 0)
+        ;
+      exit(0);
+    }
+  }
+  close(ready[1]);
+  close(hold[0]);
+  close(start[0]);
+  for (int i = 0; i < NFILLERS; i++)
+    write(start[1], "s", 1);
+  close(start[1]);
+  int total = gather(ready[0], NFILLERS);
+  close(hold[1]); /* lets every grandchild go */
+  close(ready[0]);
+  wait_all(NFILLERS, "a filler");
+  return total;
+}
+
+static void
+t_proctable_full(void)
+{
+  int first = fill_proctable();
+  int second = fill_proctable();
+  if (first != second)
+    fail("%d processes fit, then %d: slots were lost", first, second);
+  int pid = xfork();
+  if (pid == 0)
+    exit(0);
+  expect_status(pid, 0, "fork after the table was full");
+}
+
+/*
+ * NPIPERS children make pipes at once until pipe() fails (the file table
+ * fills: each pipe takes two of its NFILE entries).  A failed pipe() must
+ * leave the caller's descriptors as they were and fill nothing in; each
+ * reports how many pipes it made.  Returns the total.
+ */
+#define NPIPERS 10
+static int
+fill_pipes(void)
+{
+  int ready[2], go[2];
+  if (pipe(ready) < 0 || pipe(go) < 0)
+    fail("pipe failed");
+  for (int i = 0; i < NPIPERS; i++) {
+    if (xfork() == 0) {
+      close(ready[0]);
+      close(go[1]);
+      char n = 0;
+      int p[2];
+      for (;;) {
+        int nfree = freefds();
+        p[0] = p[1] = -7;
+        if (pipe(p) < 0) {
+          if (freefds() != nfree)
+            fail("a failed pipe() took descriptors (%d free, then %d)", nfree,
+                 freefds());
+          if (p[0] != -7 || p[1] != -7)
+            fail("a failed pipe() wrote descriptors %d, %d", p[0], p[1]);
+          break;
+        }
+        n++;
+      }
+      write(ready[1], &n, 1);
+      read(go[0], &n, 1);
+      exit(0);
+    }
+  }
+  close(ready[1]);
+  close(go[0]);
+  int total = gather(ready[0], NPIPERS);
+  close(go[1]); /* lets them go */
+  close(ready[0]);
+  wait_all(NPIPERS, "a pipe maker");
+  return total;
+}
+
+static void
+t_pipes_full(void)
+{
+  int first = fill_pipes();
+  if (first * 2 > NFILE || first < NPIPERS)
+    fail("%d pipes at once, for a table of %d files", first, NFILE);
+  int second = fill_pipes();
+  if (first != second)
+    fail("%d pipes fit, then %d: file or pipe slots were lost", first, second);
+  /* One descriptor left: pipe() fails and leaves it free. */
+  int fds[NOFILE], n = 0;
+  while (freefds() > 1 && (fds[n] = dup(0)) >= 0)
+    n++;
+  int p[2];
+  if (pipe(p) != -1)
+    fail("pipe() with one free descriptor worked");
+  if (freefds() != 1)
+    fail("the failed pipe() took the last descriptor");
+  for (int i = 0; i < n; i++)
+    close(fds[i]);
+}
+
+/* One pipe's write end held NOFILE times by each of several processes:
+ * the reader sees end-of-file only once the last of them is closed. */
+static void
+t_file_refs(void)
+{
+  enum { NHOLDERS = 6, HOLD = 5 };
+  int p[2], fds[NOFILE], n = 0;
+  if (pipe(p) < 0)
+    fail("pipe failed");
+  while ((fds[n] = dup(p[1])) >= 0)
+    n++;
+  for (int i = 0; i < NHOLDERS; i++) {
+    if (xfork() == 0) {
+      close(p[0]);
+      sleep(HOLD + i);
+      exit(0); /* drops n + 1 references */
+    }
+  }
+  for (int i = 0; i < n; i++)
+    close(fds[i]);
+  close(p[1]);
+  int t0 = uptime();
+  char c;
+  if (read(p[0], &c, 1) != 0)
+    fail("the pipe's read end got data");
+  if (uptime() - t0 < HOLD)
+    fail("end-of-file after %d ticks, before every holder exited",
+         uptime() - t0);
+  wait_all(NHOLDERS, "a holder");
+  close(p[0]);
+}
+
 const struct utest utests_limits[] = {
     {t_itable_full, "itable_full", 1, 120},
     {t_ftable_full, "ftable_full", 1, 60},
     {t_fds_full_nocreate, "fds_full_nocreate", 1, 30},
     {t_trunc_rdonly, "trunc_rdonly", 1, 30},
+    {t_proctable_full, "proctable_full", 1, 60},
+    {t_pipes_full, "pipes_full", 1, 60},
+    {t_file_refs, "file_refs", 1, 30},
     {t_cache_log_storm, "cache_log_storm", 0, 120},
     {0, 0, 0, 0},
 };
