@@ -31,7 +31,7 @@ struct devsw devsw[NDEV];
 /* A reference is a descriptor of some process (dup, fork, open) or a
  * pipe's end in the making: at most NPROC * NOFILE of them, so f->ref can
  * never pass its type's range however a user dups and forks. */
-_Static_assert((long)NPROC * NOFILE < 0x7fffffffL, "file ref can overflow");
+_Static_assert((long)NPROC *NOFILE < 0x7fffffffL, "file ref can overflow");
 
 static struct {
   struct spinlock lock;
