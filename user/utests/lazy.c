@@ -149,6 +149,26 @@ t_lazy_syscall(void)
   close(fd);
   xunlink("lz");
 
+  /* copyout under the pipe's lock and under wait's: a pipe read and an
+   * exit status into untouched lazy pages. */
+  char *w = alignbrk();
+  xsbrklazy(3 * PGSIZE);
+  int pp[2];
+  if (pipe(pp) < 0)
+    fail("pipe failed");
+  xwrite(pp[1], "lazy pipe", 9);
+  if (read(pp[0], w + PGSIZE - 4, 9) != 9 ||
+      memcmp(w + PGSIZE - 4, "lazy pipe", 9) != 0)
+    fail("a pipe read into lazy memory failed");
+  close(pp[0]);
+  close(pp[1]);
+  int pid = xfork();
+  if (pid == 0)
+    exit(7);
+  int *status = (int *)(w + 2 * PGSIZE);
+  if (wait(status) != pid || *status != 7)
+    fail("wait() storing the status in lazy memory failed");
+
   /* copyinstr: a path whose NUL lies on an untouched lazy page. */
   char *r = alignbrk();
   xsbrklazy(2 * PGSIZE);
