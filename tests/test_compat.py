@@ -105,13 +105,16 @@ def compat_image_files(t):
 @test(quick=True)
 def compat_top_readme(t):
     """A README at the top of the tree goes into the image instead of
-    README.md (checked on a copy of the Makefile, with make -n)."""
+    README.md, and UEXTRA defaults to user/*.sh and user/*.txt (checked on
+    a copy of the Makefile, with make -n)."""
     d = tempfile.mkdtemp(prefix="ldx-readme-")
     try:
         shutil.copy(os.path.join(ROOT, "Makefile"), d)
-        # Empty stand-ins for what fs.img is made from, then two READMEs.
+        # Empty stand-ins for what fs.img is made from, two READMEs and a
+        # lab's data files.
         for f in ("mkfs/mkfs.c", "kernel/fs.h", "kernel/param.h",
-                  "kernel/stat.h", "kernel/types.h", "README", "README.md"):
+                  "kernel/stat.h", "kernel/types.h", "README", "README.md",
+                  "user/findtest.sh", "user/sixfive.txt"):
             os.makedirs(os.path.join(d, os.path.dirname(f)), exist_ok=True)
             with open(os.path.join(d, f), "w") as fh:
                 fh.write("\n")
@@ -121,6 +124,9 @@ def compat_top_readme(t):
         out = r.stdout.decode("utf-8", "replace")
         check(re.search(r"(?m)^cp README \S*fsroot/README$", out),
               "with a top-level README, fs.img does not get it:\n%s" % out)
+        check(re.search(r"(?m)^mkfs/mkfs fs.img .*user/findtest.sh", out) and
+              re.search(r"(?m)^mkfs/mkfs fs.img .*user/sixfive.txt", out),
+              "UEXTRA's default misses user/*.sh or user/*.txt:\n%s" % out)
         os.unlink(os.path.join(d, "README"))
         r = subprocess.run(["make", "-n", "--no-print-directory", "fs.img"],
                            cwd=d, stdout=subprocess.PIPE,
