@@ -78,7 +78,7 @@ void uvm_clear(pagetable_t pt);
 void uvm_swap(pagetable_t a, pagetable_t b);
 int uvm_alloc(pagetable_t pt, uint64 start, uint64 end, int perm);
 void uvm_dealloc(pagetable_t pt, uint64 start, uint64 end);
-int uvm_copy(pagetable_t from, pagetable_t to);
+int uvm_copy(pagetable_t from, pagetable_t to, uint64 sz);
 /* fault_in(pt, va) maps a lazy page at va and returns 0, or returns -1 if
  * va is not a lazy page of pt or memory ran out (see vm.c). */
 void uvm_set_lazy_hook(int (*fault_in)(pagetable_t pt, uint64 va));

@@ -177,19 +177,25 @@ uvm_create(uint64 trapframe_pa)
   return pt;
 }
 
-/* The index of the first valid entry of table t at i or after, or 512.
+/* The index of the first valid entry of table t in [i, lim), or lim.
  * Four entries a test: fork and exit scan every table of a process, and
  * most entries are empty. */
 static int
-next_valid(pagetable_t t, int i)
+next_valid_below(pagetable_t t, int i, int lim)
 {
-  for (; i + 4 <= 512; i += 4)
+  for (; i + 4 <= lim; i += 4)
     if ((t[i] | t[i + 1] | t[i + 2] | t[i + 3]) & PTE_V)
       break;
-  for (; i < 512; i++)
+  for (; i < lim; i++)
     if (t[i] & PTE_V)
       break;
   return i;
+}
+
+static int
+next_valid(pagetable_t t, int i)
+{
+  return next_valid_below(t, i, 512);
 }
 
 /* Free a subtree; leaves are freed too if free_leaves. */
@@ -280,21 +286,39 @@ uvm_dealloc(pagetable_t pt, uint64 start, uint64 end)
   }
 }
 
-/* Copy every user page of from into to (fork).  -1 if memory runs out;
- * the caller destroys to. */
-int
-uvm_copy(pagetable_t from, pagetable_t to)
+/* How many entries of a table at level, whose first entry maps base, map
+ * some address below end (0 to 512). */
+static uint64
+entries_below(uint64 base, int level, uint64 end)
 {
-  for (uint64 i2 = 0; i2 < USER_SLOTS; i2++) {
+  if (end <= base)
+    return 0;
+  uint64 n = ((end - base - 1) >> PXSHIFT(level)) + 1;
+  return n < 512 ? n : 512;
+}
+
+/* Copy every user page of from below sz into to (fork: user memory is
+ * [0, sz), so tables left above it by a shrinking sbrk are not looked at).
+ * -1 if memory runs out; the caller destroys to. */
+int
+uvm_copy(pagetable_t from, pagetable_t to, uint64 sz)
+{
+  uint64 n2 = entries_below(0, 2, sz);
+  for (uint64 i2 = 0; i2 < n2 && i2 < USER_SLOTS; i2++) {
     if ((from[i2] & PTE_V) == 0)
       continue;
     pagetable_t l1 = (pagetable_t)PTE2PA(from[i2]);
-    for (uint64 i1 = next_valid(l1, 0); i1 < 512; i1 = next_valid(l1, i1 + 1)) {
+    uint64 base1 = i2 << PXSHIFT(2);
+    int n1 = entries_below(base1, 1, sz);
+    for (int i1 = next_valid_below(l1, 0, n1); i1 < n1;
+         i1 = next_valid_below(l1, i1 + 1, n1)) {
       pagetable_t l0 = (pagetable_t)PTE2PA(l1[i1]);
-      for (uint64 i0 = next_valid(l0, 0); i0 < 512;
-           i0 = next_valid(l0, i0 + 1)) {
+      uint64 base0 = base1 | ((uint64)i1 << PXSHIFT(1));
+      int n0 = entries_below(base0, 0, sz);
+      for (int i0 = next_valid_below(l0, 0, n0); i0 < n0;
+           i0 = next_valid_below(l0, i0 + 1, n0)) {
         pte_t pte = l0[i0];
-        uint64 va = (i2 << PXSHIFT(2)) | (i1 << PXSHIFT(1)) | (i0 << PGSHIFT);
+        uint64 va = base0 | ((uint64)i0 << PGSHIFT);
         void *page = kalloc();
         if (page == 0)
           return -1;

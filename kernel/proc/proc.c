@@ -164,7 +164,7 @@ proc_fork(void)
   /* np is USED: no other hart touches it, so it can be filled in without
    * its lock (holding it would put the file-table lock under p->lock). */
   release(&np->lock);
-  if (uvm_copy(p->pagetable, np->pagetable) < 0) {
+  if (uvm_copy(p->pagetable, np->pagetable, p->sz) < 0) {
     acquire(&np->lock);
     proc_free(np);
     release(&np->lock);
