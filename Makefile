@@ -359,7 +359,7 @@ timeline: deps
 .PHONY: bench timeline
 
 # ---------------------------------------------------------------- reliability
-# make fuzz: the in-guest system-call fuzzer (user/fuzz.c) under the host's
+# make fuzz: the in-guest system-call fuzzer (user/fuzz/) under the host's
 # watch (tests/fuzz.py), e.g. make fuzz FUZZARGS="--calls 1000000 --seed 7".
 fuzz: deps
 	@$(PYTHON) tests/fuzz.py $(FUZZARGS)

@@ -14,7 +14,7 @@
  *   - the prototypes in user/user.h,
  *   - the description of every call   (kernel/sysdesc.h), from which the
  *     kernel's trace prints arguments and results and the fuzzer
- *     (user/fuzz.c) draws arguments and knows which calls exist.
+ *     (user/fuzz/) draws arguments and knows which calls exist.
  * Adding a system call means adding a line here and writing
  * "uint64 sys_name(void)" in the kernel; nothing else.
  *
@@ -61,6 +61,7 @@
  * Return kinds, R_KIND(C type):
  *   R_INT   a number (-1: error)       R_FD    a new file descriptor
  *   R_PID   a process id               R_FORK  0 in the child, a pid here
+ *   R_REAP  the pid of a child that exited and is gone now
  *   R_ADDR  a user address             R_NONE  never returns
  */
 #define A_VOID SYSARG(NONE, void, -1, 0)
@@ -89,6 +90,7 @@
 #define R_FD(t) SYSRET(FD, t)
 #define R_PID(t) SYSRET(PID, t)
 #define R_FORK(t) SYSRET(FORK, t)
+#define R_REAP(t) SYSRET(REAP, t)
 #define R_ADDR(t) SYSRET(ADDR, t)
 #define R_NONE(t) SYSRET(NONE, __attribute__((noreturn)) t)
 
@@ -105,7 +107,7 @@
 /*      number  name       returns          arguments */
 SYSCALL(1,      fork,      R_FORK(int),     (A_VOID))
 SYSCALL(2,      exit,      R_NONE(int),     (A_INT(int)))
-SYSCALL(3,      wait,      R_PID(int),      (A_OUT(int *, sizeof(int))))
+SYSCALL(3,      wait,      R_REAP(int),     (A_OUT(int *, sizeof(int))))
 SYSCALL(4,      pipe,      R_INT(int),      (A_FDPAIR(int *)))
 SYSCALL(5,      read,      R_INT(int),      (A_FD(int), A_BUFOUT(void *, 2), A_LEN(int)))
 SYSCALL(6,      kill,      R_INT(int),      (A_PID(int)))
@@ -170,5 +172,6 @@ SYSCALL(69,     timebase,  R_INT(uint64),   (A_VOID))
 #undef R_FD
 #undef R_PID
 #undef R_FORK
+#undef R_REAP
 #undef R_ADDR
 #undef R_NONE

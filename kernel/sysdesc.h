@@ -2,7 +2,7 @@
  * What every system call takes and returns, generated from
  * kernel/syscall_table.h at compile time: the kernel's trace prints
  * arguments and results by these kinds, user/trace.c turns names into
- * numbers, and the fuzzer (user/fuzz.c) draws each argument by its kind
+ * numbers, and the fuzzer (user/fuzz/) draws each argument by its kind
  * and fuzzes every call listed, so a call added to the table is traced
  * and fuzzed correctly with no other edit.  Shared with user programs.
  *
@@ -48,7 +48,7 @@ enum sysargkind {
 };
 
 /* Result kinds: the table's R_KIND. */
-enum sysretkind { SR_INT, SR_FD, SR_PID, SR_FORK, SR_ADDR, SR_NONE };
+enum sysretkind { SR_INT, SR_FD, SR_PID, SR_FORK, SR_REAP, SR_ADDR, SR_NONE };
 
 #define SYSARG_MAX 6 /* a0..a5 */
 

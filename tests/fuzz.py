@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Run the in-guest system-call fuzzer (user/fuzz.c) and judge the run.
+"""Run the in-guest system-call fuzzer (user/fuzz/) and judge the run.
 
     tests/fuzz.py [--seed S] [--calls N] [--seconds T] [--workers W]
                   [--cpus C] [--sanitize] [--no-fsck] [--runs R]
+                  [--limits L]
 
-Boots ldx (3 harts by default), runs `fuzz SEED N` at the shell and
+Boots ldx (3 harts by default), runs `fuzz SEED N` at the shell (random
+calls, then the limit sequences: --limits 0 none, 2 the slow ones too) and
 watches the console.  The run FAILS, naming the seed, on
   - a kernel panic or trap, or any report of the SANITIZE=1 checks
     (undefined behaviour, stack smashing, use after free, lock order);
@@ -40,8 +42,9 @@ FUZZ_FAIL = re.compile(r"fuzz: FAIL[^\n]*")
 HEARTBEAT = re.compile(r"fuzz: heartbeat (\d+)")
 DONE = re.compile(r"fuzz: done (\d+) calls, (-?\d+) -> (-?\d+)")
 STATS = re.compile(r"fuzz: stats [^\n]*")
-ANY = re.compile(r"fuzz: (?:heartbeat \d+|done [^\n]*\n|FAIL[^\n]*)|"
-                 + KERNEL_BAD.pattern)
+LIMITS = re.compile(r"fuzz: limits: [^\n]*")
+ANY = re.compile(r"fuzz: (?:heartbeat \d+|stats [^\n]*\n|done [^\n]*\n|"
+                 r"FAIL[^\n]*)|" + KERNEL_BAD.pattern)
 
 
 class Result:
@@ -51,6 +54,7 @@ class Result:
         self.secs = 0.0
         self.before = self.after = None
         self.stats = ""
+        self.limits = ""
         self.fsck = "not run"
         self.failures = []
 
@@ -81,8 +85,10 @@ def _kernel_report(text):
 
 
 def fuzz_run(seed, calls=100000, seconds=None, workers=8, cpus=3,
-             make_vars=None, fsck=True, name=None, boot=None, timeout=None):
+             make_vars=None, fsck=True, name=None, boot=None, timeout=None,
+             limits=1):
     """Boot, fuzz, judge; returns a Result (failures empty when it passed).
+    secs and the rate count the random calls only (up to the stats line).
 
     boot: a function taking boot()'s keyword arguments (a TestContext's
     t.boot, so the machine dies with the test); default harness.boot.
@@ -98,15 +104,16 @@ def fuzz_run(seed, calls=100000, seconds=None, workers=8, cpus=3,
              deadline=time.monotonic() + timeout)
     try:
         m.wait_prompt(90)
-        cmd = "fuzz -w %d %s%d %d" % (workers,
-                                      "-t %d " % seconds if seconds else "",
-                                      seed, calls)
+        cmd = "fuzz -w %d -l %d %s%d %d" % (workers, limits,
+                                            "-t %d " % seconds if seconds
+                                            else "", seed, calls)
         m.skip_to_end()
         start = m.mark()
         m.send(cmd)
         m.expect(r"fuzz: seed \d+", 120)
         t0 = time.monotonic()
         last_calls, last_progress = -1, time.monotonic()
+        t_random = None
         done = None
         while done is None:
             try:
@@ -144,13 +151,18 @@ def fuzz_run(seed, calls=100000, seconds=None, workers=8, cpus=3,
                                       "calls" % (seed, SILENCE, n))
                     break
                 continue
+            if text.startswith("fuzz: stats"):
+                t_random = time.monotonic()
+                continue
             done = DONE.match(text)
-        r.secs = time.monotonic() - t0
+        r.secs = (t_random if t_random else time.monotonic()) - t0
         if done:
             r.calls = int(done.group(1))
             r.before, r.after = int(done.group(2)), int(done.group(3))
             st = STATS.search(m.output[start:])
             r.stats = st.group(0) if st else ""
+            lim = LIMITS.search(m.output[start:])
+            r.limits = lim.group(0) if lim else ""
             if r.before != r.after:
                 r.failures.append("seed %d: free pages %d before, %d after "
                                   "(%+d)" % (seed, r.before, r.after,
@@ -208,6 +220,8 @@ def main():
     ap.add_argument("--sanitize", action="store_true",
                     help="use the SANITIZE=1 kernel")
     ap.add_argument("--no-fsck", action="store_true")
+    ap.add_argument("--limits", type=int, default=1,
+                    help="limit sequences: 0 none, 1 quick, 2 slow ones too")
     args = ap.parse_args()
     harness.install_signal_handlers()
     make_vars = {"SANITIZE": "1"} if args.sanitize else None
@@ -216,7 +230,8 @@ def main():
         seed = args.seed + i
         try:
             r = fuzz_run(seed, args.calls, args.seconds, args.workers,
-                         args.cpus, make_vars, not args.no_fsck)
+                         args.cpus, make_vars, not args.no_fsck,
+                         limits=args.limits)
         except harness.TestFailure as e:
             print("fuzz: seed %d: FAIL %s" % (seed, e), flush=True)
             failed += 1
@@ -224,6 +239,8 @@ def main():
         print(r.summary(), flush=True)
         if r.stats:
             print("  " + r.stats)
+        if r.limits:
+            print("  " + r.limits)
         for f in r.failures:
             for j, line in enumerate(f.splitlines()):
                 print(("  " if j == 0 else "    | ") + line)

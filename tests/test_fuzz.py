@@ -1,4 +1,4 @@
-"""The system-call fuzzer (user/fuzz.c, judged by tests/fuzz.py) and the
+"""The system-call fuzzer (user/fuzz/, judged by tests/fuzz.py) and the
 SANITIZE=1 kernel.
 
   fuzz_calls          300,000 fuzzed calls in three boots (seeds 1-3) on
@@ -23,6 +23,7 @@ or, for one worker's exact call sequence, `fuzz -w 1 -v S N` in the guest.
 """
 
 import os
+import re
 import time
 
 import fuzz
@@ -40,6 +41,8 @@ def _judge(t, r, label):
     print("%s: %s" % (label, r.summary()), flush=True)
     if r.stats:
         print("  " + r.stats, flush=True)
+    if r.limits:
+        print("  " + r.limits, flush=True)
 
 
 @test(timeout=900)
@@ -107,3 +110,33 @@ def sanitize_leak(t):
     m.expect(r"panic on hart \d+: copyout: uninitialised kernel bytes "
              r"\(0xfe\) at byte \d+ of \d+, to user 0x[0-9a-f]+", 60)
     m.expect(r"proc_list", 30)  # the backtrace names the leaking caller
+
+
+TABLE_LINE = re.compile(r"(?m)^SYSCALL(?:_WRAPPED)?\(\s*(\d+),\s*(\w+),")
+CALL_LINE = re.compile(r"(?m)^fuzz: call (\d+) (\w+) (\d+) (child|nochild)$")
+
+
+@test(quick=True)
+def fuzz_calls_from_table(t):
+    """The fuzzer's calls are the table's: `fuzz -c` lists exactly the calls
+    of kernel/syscall_table.h (so a call added there is fuzzed with no other
+    edit), privileged ones included (kill, halt, evlog: the kernel must
+    refuse them, the fuzzer checks), exit only apart (weight 0)."""
+    with open(os.path.join(harness.ROOT, "kernel", "syscall_table.h")) as f:
+        table = {int(n): name for n, name in TABLE_LINE.findall(f.read())}
+    m = t.boot(cpus=1)
+    m.wait_prompt(60)
+    out = m.run("fuzz -c", 30)
+    listed = {int(n): (name, int(w), c) for n, name, w, c
+              in CALL_LINE.findall(out)}
+    check({n: v[0] for n, v in listed.items()} == table,
+          "fuzz -c lists %r, the table has %r" % (listed, table))
+    for name in ("kill", "halt", "evlog", "tracemask"):
+        check(any(v[0] == name and v[1] > 0 for v in listed.values()),
+              "%s is not fuzzed: %r" % (name, listed))
+    check([v[1] for v in listed.values() if v[0] == "exit"] == [0],
+          "exit should be chosen apart (weight 0): %r" % listed)
+    for name in ("fork", "exec", "read", "write", "sleep"):
+        check(any(v[0] == name and v[2] == "nochild"
+                  for v in listed.values()),
+              "a forked child may call %s, which can block or leave" % name)
