@@ -126,29 +126,52 @@ lim_pipes(void)
   return n;
 }
 
+/* How many entries of the current directory are called name. */
+static int
+entries_named(const char *name)
+{
+  struct dirent de;
+  char nm[DIRSIZ + 1];
+  int fd = open(".", O_RDONLY), n = 0;
+  nm[DIRSIZ] = '\0';
+  while (fd >= 0 && read(fd, &de, sizeof(de)) == sizeof(de)) {
+    memmove(nm, de.name, DIRSIZ);
+    n += de.inum != 0 && strcmp(nm, name) == 0;
+  }
+  close(fd);
+  return n;
+}
+
 /*
  * CHILDREN processes open files until -1 each, together more than the
- * system-wide table holds; each reports its count and then waits for the
- * word to let go.  With the table full, the parent's own open is refused,
- * and a create refused changes nothing.  tag names the files (inodes: a
- * file each, so the in-memory inode table fills instead).
+ * system-wide table holds (distinct: each opens files of its own, created
+ * for it, so the in-memory inode table fills first); each reports its
+ * count and waits for the word to let go.  With the table full, our own
+ * create is refused and leaves nothing, and a link over a name that
+ * exists is refused (a full table is not "no such name") and does not
+ * write a second entry.  After, no refused create has left its name.
  */
 static int
 fill_together(const char *what, int distinct)
 {
-  int counts[2], release[2];
-  char name[32];
+  int counts[2], release[2], got[CHILDREN];
+  char name[32], old[32], taken[32];
   close_from(3);
-  if (pipe(counts) < 0 || pipe(release) < 0) {
-    lfail(what, "no pipes to start with (%d)", 0, 0);
+  /* held open, so its inode stays in the table; taken exists on disk */
+  int oldfd = open(limname(old, "o", 0), O_CREATE | O_RDWR);
+  close(open(limname(taken, "n", 0), O_CREATE | O_RDWR));
+  if (oldfd < 0 || pipe(counts) < 0 || pipe(release) < 0) {
+    lfail(what, "cannot set up (%d)", oldfd, 0);
     return 0;
   }
   int kids = 0;
   for (int k = 0; k < CHILDREN; k++) {
+    got[k] = -1;
     int pid = fork();
     if (pid == 0) {
       close(counts[0]);
       close(release[1]);
+      close(oldfd);
       if (keepfd >= 0)
         close(keepfd); /* NOFILE - 5 free now */
       int n = 0;
@@ -161,7 +184,8 @@ fill_together(const char *what, int distinct)
           break;
         n++;
       }
-      write(counts[1], &n, sizeof(n));
+      int msg[2] = {k, n};
+      write(counts[1], msg, sizeof(msg));
       char c;
       read(release[0], &c, 1); /* 0: the parent let go */
       exit(0);
@@ -171,11 +195,13 @@ fill_together(const char *what, int distinct)
   }
   close(counts[1]);
   close(release[0]);
-  int total = 0, n, short_ones = 0;
-  for (int k = 0; k < kids && read(counts[0], &n, sizeof(n)) == sizeof(n);
-       k++) {
-    total += n;
-    short_ones += n < NOFILE - 5;
+  int total = 0, msg[2], short_ones = 0;
+  for (int i = 0; i < kids && read(counts[0], msg, sizeof(msg)) == sizeof(msg);
+       i++) {
+    if (msg[0] >= 0 && msg[0] < CHILDREN)
+      got[msg[0]] = msg[1];
+    total += msg[1];
+    short_ones += msg[1] < NOFILE - 5;
   }
   if (!short_ones)
     lfail(what, "%d processes opened %d files and none was refused early", kids,
@@ -183,6 +209,11 @@ fill_together(const char *what, int distinct)
   /* The table is full: our create must be refused and leave nothing. */
   int fd = open(limname(name, distinct ? "x" : "f", 0), O_CREATE | O_RDWR);
   int made = fd >= 0;
+  if (link(old, taken) == 0)
+    lfail(what,
+          "link over an existing name succeeded with the table full "
+          "(%d open)",
+          total, 0);
   close(release[1]); /* let go */
   close(counts[0]);
   while (wait(0) >= 0)
@@ -192,14 +223,21 @@ fill_together(const char *what, int distinct)
   if (!made && exists(name))
     lfail(what, "a create refused with the table full made the file (%d, %d)",
           total, 0);
+  if (entries_named(taken) != 1)
+    lfail(what, "%d directory entries named the same after a link (%d)",
+          entries_named(taken), 0);
   unlink(name);
-  /* Every name whose create was refused must not exist: a full inode table
-   * is not "no such file", and a failed create allocates nothing. */
-  if (distinct) {
-    for (int k = 0; k < CHILDREN; k++)
-      for (int i = 0; i < NOFILE; i++)
-        unlink(limname(name, "i", k * NOFILE + i));
+  for (int k = 0; k < CHILDREN; k++) {
+    if (distinct && got[k] >= 0 &&
+        exists(limname(name, "i", k * NOFILE + got[k])))
+      lfail(what, "process %d's refused create (file %d) left its name", k,
+            got[k]);
+    for (int i = 0; distinct && i < NOFILE; i++)
+      unlink(limname(name, "i", k * NOFILE + i));
   }
+  close(oldfd);
+  unlink(old);
+  unlink(taken);
   if (open("/README.md", O_RDONLY) < 0)
     lfail(what, "open still refused after every holder exited (%d, %d)", 0, 0);
   close_from(3);
@@ -229,7 +267,9 @@ lim_procs(void)
   }
   if (n == 0 || n >= NPROC)
     lfail("procs", "%d forks succeeded with %d slots", n, NPROC);
-  if (fork() >= 0)
+  if ((pid = fork()) == 0)
+    exit(0);
+  if (pid > 0)
     lfail("procs", "a fork succeeded after the table was full (%d)", n, 0);
   close(release[1]);
   close(release[0]);

@@ -263,7 +263,8 @@ pick_path(int which, int destructive)
 
 /*
  * A string pointer: mostly a real path, sometimes a bad pointer, or a
- * string with no NUL before the end of the heap or the data segment.
+ * string with no NUL before the end of the heap or the data segment
+ * (starting "fz": a name the cleanup finds).
  */
 uint64
 pick_str(int which, int destructive)
@@ -278,6 +279,15 @@ pick_str(int which, int destructive)
   }
   switch (below(12)) {
   case 0:
+    /* Any pointer for a lookup; for a name that may be created only one
+     * the kernel cannot read (heap bytes could spell any name, and every
+     * name a worker makes must start with "fz"). */
+    if (destructive) {
+      static const uint64 bad[] = {0,     1,          KERNBASE,
+                                   MAXVA, TRAPFRAME,  TRAMPOLINE,
+                                   ~0ULL, 1ULL << 63, KERNBASE - 1};
+      return one_in(3) ? guardpage() : PICK(bad);
+    }
     return pick_wptr();
   case 1: {
     uint64 size = brk - heapstart;
