@@ -406,6 +406,32 @@ check_policy(struct call *c, uint64 r)
          (int)r);
 }
 
+/* What the result of c says through its argument i (fd: the index of its
+ * descriptor argument, or -1). */
+static void
+learn_arg(struct call *c, int i, int fd, uint64 r)
+{
+  int kind = c->d->arg[i].kind, p;
+  if (kind == SA_CLOSEFD && (int)r == 0)
+    fd_forget((int)c->a[i]);
+  if (kind == SA_BUFOUT && fd >= 0 && (int)r > 0 &&
+      (p = fd_pipe_of(c->a[fd], 0)) >= 0)
+    pipe_moved(p, -(int)r);
+  if (kind == SA_BUFIN && fd >= 0 && (int)r > 0 &&
+      (p = fd_pipe_of(c->a[fd], 1)) >= 0)
+    pipe_moved(p, (int)r);
+  if (kind == SA_FDPAIR && (int)r == 0) {
+    int *fds = (int *)c->a[i]; /* the kernel wrote it: it is mapped */
+    fd_newpipe(fds[0], fds[1]);
+    remember_fd(fds[0]);
+    remember_fd(fds[1]);
+  }
+  if (kind == SA_GROW)
+    refresh_brk();
+  if ((kind == SA_MASK || kind == SA_MASKIN) && burst && (int)r == 0)
+    tracing = 3; /* a few calls traced, then off (tracing_off) */
+}
+
 /* What the result says about our descriptors, pipes, children and memory
  * (a fork's child goes off to child() here and never comes back). */
 void
@@ -415,28 +441,9 @@ call_learn(struct call *c, uint64 r)
   if (!d)
     return;
   check_policy(c, r);
-  int fd = arg_of(d, SA_FD), p;
-  for (int i = 0; i < sysdesc_nargs(d); i++) {
-    int kind = d->arg[i].kind;
-    if (kind == SA_CLOSEFD && (int)r == 0)
-      fd_forget((int)c->a[i]);
-    if (kind == SA_BUFOUT && fd >= 0 && (int)r > 0 &&
-        (p = fd_pipe_of(c->a[fd], 0)) >= 0)
-      pipe_moved(p, -(int)r);
-    if (kind == SA_BUFIN && fd >= 0 && (int)r > 0 &&
-        (p = fd_pipe_of(c->a[fd], 1)) >= 0)
-      pipe_moved(p, (int)r);
-    if (kind == SA_FDPAIR && (int)r == 0) {
-      int *fds = (int *)c->a[i]; /* the kernel wrote it: it is mapped */
-      fd_newpipe(fds[0], fds[1]);
-      remember_fd(fds[0]);
-      remember_fd(fds[1]);
-    }
-    if (kind == SA_GROW)
-      refresh_brk();
-    if ((kind == SA_MASK || kind == SA_MASKIN) && burst && (int)r == 0)
-      tracing = 3; /* a few calls traced, then off (tracing_off) */
-  }
+  int fd = arg_of(d, SA_FD);
+  for (int i = 0; i < sysdesc_nargs(d); i++)
+    learn_arg(c, i, fd, r);
   switch (d->ret) {
   case SR_FORK:
     if (r == 0)

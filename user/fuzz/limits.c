@@ -142,96 +142,129 @@ entries_named(const char *name)
   return n;
 }
 
+/* CHILDREN processes holding files open together (fill_together). */
+struct fillers {
+  int counts[2];     /* each child writes {its index, files it opened} */
+  int release[2];    /* closing the write end lets them all go */
+  int got[CHILDREN]; /* files child k opened; -1: no word from it */
+  int kids, total, short_ones;
+};
+
+/* Child k: open until -1 (files of its own when distinct), say how many,
+ * hold them until the parent lets go. */
+static void __attribute__((noreturn))
+filler(struct fillers *f, int k, int distinct, int heldfd)
+{
+  close(f->counts[0]);
+  close(f->release[1]);
+  close(heldfd);
+  if (keepfd >= 0)
+    close(keepfd); /* NOFILE - 5 free now */
+  int n = 0;
+  for (;;) {
+    char nm[32];
+    int fd = distinct
+                 ? open(limname(nm, "i", k * NOFILE + n), O_CREATE | O_RDWR)
+                 : open("/README.md", O_RDONLY);
+    if (fd < 0)
+      break;
+    n++;
+  }
+  int msg[2] = {k, n};
+  write(f->counts[1], msg, sizeof(msg));
+  char c;
+  read(f->release[0], &c, 1); /* 0: the parent let go */
+  exit(0);
+}
+
+/* Start the fillers and wait until each has filled what it could. */
+static int
+fillers_start(struct fillers *f, int distinct, int heldfd)
+{
+  if (pipe(f->counts) < 0)
+    return -1;
+  if (pipe(f->release) < 0) {
+    close(f->counts[0]);
+    close(f->counts[1]);
+    return -1;
+  }
+  f->kids = f->total = f->short_ones = 0;
+  for (int k = 0; k < CHILDREN; k++) {
+    f->got[k] = -1;
+    int pid = fork();
+    if (pid == 0)
+      filler(f, k, distinct, heldfd);
+    f->kids += pid > 0;
+  }
+  close(f->counts[1]);
+  close(f->release[0]);
+  int msg[2];
+  for (int i = 0;
+       i < f->kids && read(f->counts[0], msg, sizeof(msg)) == sizeof(msg);
+       i++) {
+    if (msg[0] >= 0 && msg[0] < CHILDREN)
+      f->got[msg[0]] = msg[1];
+    f->total += msg[1];
+    f->short_ones += msg[1] < NOFILE - 5;
+  }
+  return 0;
+}
+
+static void
+fillers_release(struct fillers *f)
+{
+  close(f->release[1]);
+  close(f->counts[0]);
+  while (wait(0) >= 0)
+    ;
+}
+
 /*
  * CHILDREN processes open files until -1 each, together more than the
  * system-wide table holds (distinct: each opens files of its own, created
- * for it, so the in-memory inode table fills first); each reports its
- * count and waits for the word to let go.  With the table full, our own
- * create is refused and leaves nothing, and a link over a name that
- * exists is refused (a full table is not "no such name") and does not
- * write a second entry.  After, no refused create has left its name.
+ * for it, so the in-memory inode table fills first).  With the table
+ * full, our own create is refused and leaves nothing, and a link over a
+ * name that exists is refused (a full table is not "no such name") and
+ * writes no second entry.  After, no refused create has left its name.
  */
 static int
 fill_together(const char *what, int distinct)
 {
-  int counts[2], release[2], got[CHILDREN];
+  struct fillers f;
   char name[32], old[32], taken[32];
   close_from(3);
-  /* held open, so its inode stays in the table; taken exists on disk */
+  /* old is held open, so its inode stays in the table; taken exists */
   int oldfd = open(limname(old, "o", 0), O_CREATE | O_RDWR);
   close(open(limname(taken, "n", 0), O_CREATE | O_RDWR));
-  if (oldfd < 0 || pipe(counts) < 0 || pipe(release) < 0) {
+  if (oldfd < 0 || fillers_start(&f, distinct, oldfd) < 0) {
     lfail(what, "cannot set up (%d)", oldfd, 0);
+    close(oldfd);
     return 0;
   }
-  int kids = 0;
-  for (int k = 0; k < CHILDREN; k++) {
-    got[k] = -1;
-    int pid = fork();
-    if (pid == 0) {
-      close(counts[0]);
-      close(release[1]);
-      close(oldfd);
-      if (keepfd >= 0)
-        close(keepfd); /* NOFILE - 5 free now */
-      int n = 0;
-      for (;;) {
-        char nm[32];
-        int fd = distinct
-                     ? open(limname(nm, "i", k * NOFILE + n), O_CREATE | O_RDWR)
-                     : open("/README.md", O_RDONLY);
-        if (fd < 0)
-          break;
-        n++;
-      }
-      int msg[2] = {k, n};
-      write(counts[1], msg, sizeof(msg));
-      char c;
-      read(release[0], &c, 1); /* 0: the parent let go */
-      exit(0);
-    }
-    if (pid > 0)
-      kids++;
-  }
-  close(counts[1]);
-  close(release[0]);
-  int total = 0, msg[2], short_ones = 0;
-  for (int i = 0; i < kids && read(counts[0], msg, sizeof(msg)) == sizeof(msg);
-       i++) {
-    if (msg[0] >= 0 && msg[0] < CHILDREN)
-      got[msg[0]] = msg[1];
-    total += msg[1];
-    short_ones += msg[1] < NOFILE - 5;
-  }
-  if (!short_ones)
-    lfail(what, "%d processes opened %d files and none was refused early", kids,
-          total);
-  /* The table is full: our create must be refused and leave nothing. */
+  if (!f.short_ones)
+    lfail(what, "%d processes opened %d files and none was refused early",
+          f.kids, f.total);
   int fd = open(limname(name, distinct ? "x" : "f", 0), O_CREATE | O_RDWR);
-  int made = fd >= 0;
   if (link(old, taken) == 0)
     lfail(what,
           "link over an existing name succeeded with the table full "
           "(%d open)",
-          total, 0);
-  close(release[1]); /* let go */
-  close(counts[0]);
-  while (wait(0) >= 0)
-    ;
-  if (made)
+          f.total, 0);
+  fillers_release(&f);
+  if (fd >= 0)
     close(fd);
-  if (!made && exists(name))
+  else if (exists(name))
     lfail(what, "a create refused with the table full made the file (%d, %d)",
-          total, 0);
+          f.total, 0);
   if (entries_named(taken) != 1)
     lfail(what, "%d directory entries named the same after a link (%d)",
           entries_named(taken), 0);
   unlink(name);
   for (int k = 0; k < CHILDREN; k++) {
-    if (distinct && got[k] >= 0 &&
-        exists(limname(name, "i", k * NOFILE + got[k])))
+    if (distinct && f.got[k] >= 0 &&
+        exists(limname(name, "i", k * NOFILE + f.got[k])))
       lfail(what, "process %d's refused create (file %d) left its name", k,
-            got[k]);
+            f.got[k]);
     for (int i = 0; distinct && i < NOFILE; i++)
       unlink(limname(name, "i", k * NOFILE + i));
   }
@@ -241,7 +274,7 @@ fill_together(const char *what, int distinct)
   if (open("/README.md", O_RDONLY) < 0)
     lfail(what, "open still refused after every holder exited (%d, %d)", 0, 0);
   close_from(3);
-  return total;
+  return f.total;
 }
 
 /* ---------------------------------------------------------------- processes */

@@ -280,12 +280,13 @@ pick_str(int which, int destructive)
   switch (below(12)) {
   case 0:
     /* Any pointer for a lookup; for a name that may be created only one
-     * the kernel cannot read (heap bytes could spell any name, and every
-     * name a worker makes must start with "fz"). */
+     * the kernel cannot read: the program's text (at 0) and heap bytes
+     * could spell any name, and every name a worker makes must start
+     * with "fz". */
     if (destructive) {
-      static const uint64 bad[] = {0,     1,          KERNBASE,
-                                   MAXVA, TRAPFRAME,  TRAMPOLINE,
-                                   ~0ULL, 1ULL << 63, KERNBASE - 1};
+      static const uint64 bad[] = {KERNBASE,    MAXVA, TRAPFRAME,
+                                   TRAMPOLINE,  ~0ULL, 1ULL << 63,
+                                   KERNBASE - 1};
       return one_in(3) ? guardpage() : PICK(bad);
     }
     return pick_wptr();
