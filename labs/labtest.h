@@ -1,6 +1,6 @@
 /*
  * The little test library of the labs' in-guest test programs
- * (labs/NAME/user/*.c).  Header-only: a lab program is one file.
+ * (labs/NAME/user/NAME.c).  Header-only: a lab program is one file.
  *
  * A program lists its tests in a table and calls labtest_main():
  *

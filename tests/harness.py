@@ -851,6 +851,7 @@ class Grader:
         self.lab = lab
         self.parts = []
         self.results = []
+        self._build_errors = set()
 
     def part(self, name, points, cpus=1, bootargs="", make_vars=None,
              timeout=60, boot_machine=True, task=True):
@@ -890,6 +891,12 @@ class Grader:
                 ok = False
                 detail = str(e) if isinstance(e, TestFailure) else \
                     "%s: %s" % (type(e).__name__, e)
+                if isinstance(e, BuildError):
+                    # The same failed build fails every part: show it once.
+                    if detail in self._build_errors:
+                        detail = "the build failed (see the first part)"
+                    else:
+                        self._build_errors.add(detail)
                 if m is not None and "console (" not in detail:
                     detail += "\nconsole log: %s" % os.path.relpath(m.log_path, ROOT)
             finally:
