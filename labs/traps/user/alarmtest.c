@@ -26,24 +26,35 @@ counting_handler(void)
   sigreturn();
 }
 
-/* Spin in user mode until count reaches want; 0 if the watchdog fired. */
+/* About a millisecond of work in user mode, without a system call: only
+ * ticks that interrupt user code count. */
+static void
+work(void)
+{
+  for (volatile int i = 0; i < 20000; i++)
+    ;
+}
+
+/* Work until count reaches want; 0 if the watchdog fired first. */
 static int
 spin_until(int want)
 {
   int start = uptime();
-  while (count < want)
+  while (count < want) {
+    work();
     if (uptime() - start > WATCHDOG)
       return 0;
+  }
   return 1;
 }
 
-/* Run in user mode for about ticks100 uptime ticks (100 ms each). */
+/* Work for about ticks100 uptime ticks (100 ms each). */
 static void
 burn(int ticks100)
 {
   int start = uptime();
   while (uptime() - start < ticks100)
-    ;
+    work();
 }
 
 /* The handler runs, again and again. */
