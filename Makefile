@@ -333,7 +333,7 @@ fmt-check:
 clean:
 	rm -rf build build-san kernel/kernel kernel/.variant kernel/kernel.asm kernel/kernel.sym \
 	  user/_* mkfs/mkfs mkfs/fsck mkfs/*.d fs.img .gdbinit tests/__pycache__ \
-	  tests/out compile_commands.json ldx-handout.tar.gz
+	  tests/out compile_commands.json ldx-handout.tar.gz schedplot.svg
 
 FORCE:
 .PHONY: all deps qemu qemu-nox qemu-gdb print-gdbport print-qemu test \
@@ -356,7 +356,13 @@ bench: deps
 timeline: deps
 	@$(PYTHON) tools/timeline.py --boot --cpus 2 -o timeline.svg
 
-.PHONY: bench timeline
+# make schedplot: the sched lab's lottery shares over time, drawn from
+# getpinfo samples as schedplot.svg (tools/schedplot.py; SCHED=rr to
+# compare).  Needs the sched lab solved.
+schedplot: deps
+	@$(PYTHON) tools/schedplot.py --sched $(or $(SCHED),lottery) -o schedplot.svg
+
+.PHONY: bench timeline schedplot
 
 # ---------------------------------------------------------------- reliability
 # make fuzz: the in-guest system-call fuzzer (user/fuzz/) under the host's

@@ -28,8 +28,7 @@ struct labtest {
 
 static const char *labtest_current;
 
-static void __attribute__((noreturn, unused)) labtest_fail(const char *fmt,
-                                                           ...)
+static void __attribute__((noreturn, unused)) labtest_fail(const char *fmt, ...)
 {
   char msg[200];
   __builtin_va_list ap;

@@ -63,10 +63,11 @@ t_fork(void)
     exit(0);
   }
   int msg[3];
-  expect(read(fds[0], msg, sizeof(msg)) == sizeof(msg), "no answer from the child");
+  expect(read(fds[0], msg, sizeof(msg)) == sizeof(msg),
+         "no answer from the child");
   wait(0);
-  expect(msg[0] == before, "the child's getpid count is %d, the parent's was %d",
-         msg[0], before);
+  expect(msg[0] == before,
+         "the child's getpid count is %d, the parent's was %d", msg[0], before);
   expect(msg[1] == forks + 1,
          "the child's fork count is %d; the parent had made %d forks, plus "
          "the one that made the child",
@@ -122,7 +123,8 @@ after_exec(int n)
   int now = syscount(SYS_getpid);
   int execs = syscount(SYS_exec);
   labtest_current = "exec";
-  expect(now == n, "after exec the getpid count is %d, before it was %d", now, n);
+  expect(now == n, "after exec the getpid count is %d, before it was %d", now,
+         n);
   expect(execs >= 1, "after exec the exec count is %d", execs);
   return 0;
 }

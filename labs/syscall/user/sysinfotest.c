@@ -79,15 +79,15 @@ t_nproc(void)
     }
   }
   uint64 during = info().nproc;
-  expect(during == before + kids, "with %d more processes nproc is %lu, was %lu",
-         kids, during, before);
+  expect(during == before + kids,
+         "with %d more processes nproc is %lu, was %lu", kids, during, before);
   close(fds[0]);
   close(fds[1]);
   sleep(2); /* the children exit; zombies still hold their slots */
   uint64 zombies = info().nproc;
   expect(zombies == before + kids,
-         "with %d zombies nproc is %lu, was %lu (zombies count)", kids,
-         zombies, before);
+         "with %d zombies nproc is %lu, was %lu (zombies count)", kids, zombies,
+         before);
   for (int i = 0; i < kids; i++)
     wait(0);
   uint64 after = info().nproc;
@@ -114,8 +114,9 @@ t_nfile(void)
   close(d);
   close(fds[0]);
   close(fds[1]);
-  expect(info().nfile == before, "after closing everything nfile is %lu, was %lu",
-         info().nfile, before);
+  expect(info().nfile == before,
+         "after closing everything nfile is %lu, was %lu", info().nfile,
+         before);
 }
 
 /* A bad pointer makes sysinfo return -1, and writes nothing where it may
@@ -125,17 +126,17 @@ t_badptr(void)
 {
   char *top = sbrk(0);
   uint64 bad[] = {
-      0,                         /* program text: not writable */
-      (uint64)t_badptr,          /* text again */
-      KERNBASE,                  /* the kernel */
-      KERNBASE - 8,              /* the struct would cross into the kernel */
-      (uint64)top,               /* just past the heap */
-      (uint64)top - 8,           /* straddles the end of the heap */
-      TRAPFRAME,                 /* mapped, but not for the user */
-      TRAMPOLINE,                /* same */
-      MAXVA,                     /* beyond every user address */
-      0xffffffffffffffffUL,      /* wraps around */
-      0xfffffffffffffff8UL,      /* wraps around inside the struct */
+      0,                    /* program text: not writable */
+      (uint64)t_badptr,     /* text again */
+      KERNBASE,             /* the kernel */
+      KERNBASE - 8,         /* the struct would cross into the kernel */
+      (uint64)top,          /* just past the heap */
+      (uint64)top - 8,      /* straddles the end of the heap */
+      TRAPFRAME,            /* mapped, but not for the user */
+      TRAMPOLINE,           /* same */
+      MAXVA,                /* beyond every user address */
+      0xffffffffffffffffUL, /* wraps around */
+      0xfffffffffffffff8UL, /* wraps around inside the struct */
   };
   for (int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
     int r = sysinfo((struct sysinfo *)bad[i]);
@@ -174,8 +175,12 @@ t_concurrent(void)
 }
 
 static const struct labtest tests[] = {
-    {"basic", t_basic},   {"freemem", t_freemem}, {"nproc", t_nproc},
-    {"nfile", t_nfile},   {"badptr", t_badptr},   {"concurrent", t_concurrent},
+    {"basic", t_basic},
+    {"freemem", t_freemem},
+    {"nproc", t_nproc},
+    {"nfile", t_nfile},
+    {"badptr", t_badptr},
+    {"concurrent", t_concurrent},
     {0, 0},
 };
 

@@ -84,8 +84,8 @@ t_period(void)
   int slow = count;
   expect(fast >= 5, "period 1 gave only %d calls in 0.5 s", fast);
   expect(slow >= 1 && fast >= 3 * slow,
-         "period 1 gave %d calls and period 6 gave %d in the same time",
-         fast, slow);
+         "period 1 gave %d calls and period 6 gave %d in the same time", fast,
+         slow);
 }
 
 /* sigalarm(0, 0) stops the calls. */
@@ -146,8 +146,10 @@ t_noalarm(void)
   sigalarm(5, counting_handler);
   r = sigreturn();
   sigalarm(0, 0);
-  expect(r == -1, "sigreturn() with an alarm set but no handler running "
-                  "returned %d", r);
+  expect(r == -1,
+         "sigreturn() with an alarm set but no handler running "
+         "returned %d",
+         r);
   expect(sigalarm(-1, counting_handler) == -1, "sigalarm(-1, h) did not fail");
 }
 
@@ -167,6 +169,7 @@ int regs_spin(volatile int *count, int want);
 int fp_spin(volatile int *count, int want);
 void clobber_handler(void);
 
+/* clang-format off */
 asm(".text\n"
     ".globl regs_spin\n"
     "regs_spin:\n"
@@ -420,6 +423,7 @@ asm(".text\n"
     "  li a7, 25\n"
     "  ecall\n"
     "  unimp\n"); /* sigreturn came back: die */
+/* clang-format on */
 
 static const char *
 regname(int n)
