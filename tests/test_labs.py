@@ -156,3 +156,35 @@ def _register(lab):
 
 for _lab in LABS:
     _register(_lab)
+
+
+@test(quick=True)
+def lab_handouts_references(t):
+    """Every file and function a lab's handout names exists in the tree,
+    or is one its solution creates (the student's task)."""
+    from test_docs import _defined_names
+    defined = _defined_names()
+    problems = []
+    for lab in [""] + LABS:
+        doc = os.path.join("labs", lab, "README.md")
+        with open(os.path.join(ROOT, doc), encoding="utf-8") as f:
+            text = f.read()
+        patch = ""
+        if lab and os.path.exists(os.path.join(ROOT, "labs", lab,
+                                               "solution.patch")):
+            with open(os.path.join(ROOT, "labs", lab, "solution.patch")) as f:
+                patch = f.read()
+        made = set(re.findall(r"^\+\+\+ b/(\S+)", patch, re.M))
+        added = set(re.findall(r"^\+(\w+)\(", patch, re.M))
+        added |= set(re.findall(r"^\+SYSCALL\w*\(\s*\d+,\s*(\w+),", patch,
+                                re.M))
+        for f in re.findall(r"`((?:kernel|user|tests|tools|mkfs|docs|labs)/"
+                            r"[\w./-]+|trampoline\.S)`", text):
+            if "*" in f or "NAME" in f or f in made:
+                continue
+            if not os.path.exists(os.path.join(ROOT, f)):
+                problems.append("%s names a missing file %s" % (doc, f))
+        for fn in re.findall(r"`(\w+)\(\)`", text):
+            if fn not in defined and fn not in added:
+                problems.append("%s names %s(), defined nowhere" % (doc, fn))
+    check(not problems, "; ".join(problems))
