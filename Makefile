@@ -215,9 +215,13 @@ $(B)/fsroot/_%: user/_%
 # ---------------------------------------------------------------- labs
 # With LAB=NAME the image also gets the lab's own programs
 # (labs/NAME/user/*.c, built like user programs) and data files
-# (labs/NAME/files/*).  The lab's name is kept in a stamp file so that
-# switching labs rebuilds the image.
+# (labs/NAME/files/*).  A lab may set make variables in labs/NAME/lab.mk
+# (MKFSFLAGS = -s 200000 for a bigger image, CPUS = 1, MEM = 256M).  The
+# lab's name and image flags are kept in a stamp file so that switching
+# labs rebuilds the image.
 LABDIR := $(if $(LAB),$(wildcard labs/$(LAB)))
+-include $(if $(LABDIR),$(LABDIR)/lab.mk)
+MKFSFLAGS ?=
 LAB_SRCS := $(if $(LABDIR),$(sort $(wildcard $(LABDIR)/user/*.c)))
 LAB_PROGS := $(patsubst $(LABDIR)/user/%.c,$(B)/$(LABDIR)/_%,$(LAB_SRCS))
 LAB_FSPROGS := $(patsubst $(B)/$(LABDIR)/_%,$(B)/$(LABDIR)/fsroot/_%,$(LAB_PROGS))
@@ -238,12 +242,13 @@ endif
 
 $(B)/labname: FORCE
 	@mkdir -p $(B)
-	@echo '$(LABDIR)' | cmp -s - $@ || echo '$(LABDIR)' > $@
+	@echo '$(LABDIR) $(MKFSFLAGS)' | cmp -s - $@ || \
+	  echo '$(LABDIR) $(MKFSFLAGS)' > $@
 
 fs.img: mkfs/mkfs README.md $(FSPROGS) $(LAB_FSPROGS) $(LAB_FILES) $(B)/labname \
   $(FSEXTRA_DEPS)
 	cp $(IMG_README) $(B)/fsroot/README
-	mkfs/mkfs $@ README.md $(FSPROGS) $(LAB_FSPROGS) $(LAB_FILES) $(FSEXTRA)
+	mkfs/mkfs $(MKFSFLAGS) $@ README.md $(FSPROGS) $(LAB_FSPROGS) $(LAB_FILES) $(FSEXTRA)
 
 # make handout: the tree as a student starts it, without any lab's
 # solution.patch (committed files only), as ldx-handout.tar.gz.

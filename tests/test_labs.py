@@ -188,3 +188,21 @@ def lab_handouts_references(t):
             if fn not in defined and fn not in added:
                 problems.append("%s names %s(), defined nowhere" % (doc, fn))
     check(not problems, "; ".join(problems))
+
+
+@test()
+def lab_handout_tarball(t):
+    """make handout's tarball holds the committed tree and every lab's
+    handout and grader, and no solution."""
+    import tarfile
+    out = os.path.join(OUT, "handout-test.tar.gz")
+    rc, text = run(["tools/handout", out], ROOT, 120)
+    check(rc == 0, "tools/handout failed:\n%s" % text)
+    with tarfile.open(out) as tar:
+        names = set(tar.getnames())
+    check(not [n for n in names if n.endswith("solution.patch")],
+          "the handout contains solutions")
+    for need in ["ldx/Makefile", "ldx/labs/README.md"] + \
+            ["ldx/labs/%s/%s" % (lab, f) for lab in LABS
+             for f in ("README.md", "grade.py")]:
+        check(need in names, "the handout lacks %s" % need)
