@@ -9,7 +9,8 @@ For every lab with a grader and a reference solution:
                     scores full marks and the kernel-facing part of ldx's
                     quick suite still passes there (SUITE below: boot, the
                     in-guest utests -q, the limited-direct-execution
-                    demonstrations, preemption, the event log and trace;
+                    demonstrations, preemption, the event log, trace and
+                    the layer check;
                     not lint, format, docs or fsck, which a lab's solution
                     does not touch and which cost most of the time).  A
                     solution that only adds user programs (util) leaves
@@ -30,7 +31,7 @@ from harness import ROOT, OUT, Skip, TestFailure, check, test, tail
 
 LABS = sorted(os.path.basename(os.path.dirname(p))
               for p in glob.glob(os.path.join(ROOT, "labs", "*", "grade.py")))
-SUITE = r"^(boot|guest|lde|preempt|timeline|trace)/"
+SUITE = r"^(boot|guest|lde|preempt|timeline|trace|layers)/"
 GRADE_TIMEOUT = 240
 SUITE_TIMEOUT = 300
 
