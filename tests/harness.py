@@ -838,7 +838,8 @@ class Grader:
     Command line of a grader script (Grader.main):
         --json FILE   also write the result in Gradescope's autograder
                       format (results.json: "score", "tests" with "name",
-                      "score", "max_score", "status", "output")
+                      "score", "max_score", "status", "output"; the
+                      possible total in "extra_data")
         -k PATTERN    run only the parts whose name matches
         --list        list the parts and their points
     task=False marks a part that is not the student's task (say, "the
@@ -928,7 +929,8 @@ class Grader:
                       output=r["output"],
                       extra_data=dict(task=r["task"], seconds=r["seconds"]))
                  for r in self.results]
-        doc = dict(score=got, max_score=total, tests=tests)
+        doc = dict(score=got, tests=tests,
+                   extra_data=dict(grader=self.title, max_score=total))
         with open(path, "w", encoding="utf-8") as f:
             json.dump(doc, f, indent=2)
             f.write("\n")

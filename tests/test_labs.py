@@ -73,6 +73,7 @@ def grade(tree, lab, tag):
                           % (lab, rc, tail(out)))
     with open(js) as f:
         res = json.load(f)
+    res["max_score"] = sum(x["max_score"] for x in res["tests"])
     check((rc == 0) == (res["score"] == res["max_score"]),
           "the %s grader's exit status %d does not match its score %d/%d"
           % (lab, rc, res["score"], res["max_score"]))

@@ -2,8 +2,9 @@
  * schedtest: tests and measurements of the sched lab's schedulers.
  *
  *   schedtest api             settickets/getpinfo behaviour ("api: OK")
- *   schedtest lottery SECS    three CPU-bound children with 30, 20 and 10
- *                             tickets for SECS seconds; prints each one's
+ *   schedtest lottery [Q]     three CPU-bound children with 30, 20 and 10
+ *                             tickets until they have run Q quanta (400)
+ *                             between them; prints each one's
  *                             "lottery: tickets T ticks N"
  *   schedtest sample SECS     the same, printing every child's ticks ten
  *                             times a second ("sample UPTIME PID TICKETS
@@ -143,8 +144,30 @@ t_api(void)
 static const int shares[] = {30, 20, 10};
 #define NHOG 3
 
+/* The children's quanta since base[]; prints a sample line if asked. */
+static int
+lottery_ticks(const int *pids, const int *base, int t, int print)
+{
+  int total = 0;
+  info();
+  if (print)
+    printf("sample %d", t);
+  for (int i = 0; i < NHOG; i++) {
+    int s = slot(pids[i]);
+    total += ps.ticks[s] - base[i];
+    if (print)
+      printf(" %d %d %d", pids[i], ps.tickets[s], ps.ticks[s] - base[i]);
+  }
+  if (print)
+    printf("\n");
+  return total;
+}
+
+/* Three CPU-bound children with 30, 20 and 10 tickets, until they have
+ * run `quanta` quanta between them (at most 30 s), or for `secs` seconds
+ * printing samples. */
 static void
-lottery(int secs, int sample)
+lottery(int quanta, int secs)
 {
   int pids[NHOG], base[NHOG];
   settickets(100); /* the parent mostly sleeps; it takes little */
@@ -154,17 +177,11 @@ lottery(int secs, int sample)
   info();
   for (int i = 0; i < NHOG; i++)
     base[i] = ps.ticks[slot(pids[i])];
-  for (int t = 0; t < secs * 10; t++) {
+  for (int t = 1; t <= 300; t++) {
     sleep(1);
-    if (!sample)
-      continue;
-    info();
-    printf("sample %d", t + 1);
-    for (int i = 0; i < NHOG; i++) {
-      int s = slot(pids[i]);
-      printf(" %d %d %d", pids[i], ps.tickets[s], ps.ticks[s] - base[i]);
-    }
-    printf("\n");
+    int total = lottery_ticks(pids, base, t, secs > 0);
+    if (secs > 0 ? t >= secs * 10 : total >= quanta)
+      break;
   }
   info();
   for (int i = 0; i < NHOG; i++) {
@@ -273,13 +290,11 @@ int
 main(int argc, char *argv[])
 {
   labtest_current = argc > 1 ? argv[1] : "schedtest";
-  int secs = argc > 2 ? atoi(argv[2]) : 4;
-  if (secs < 1 || secs > 60)
-    secs = 4;
+  int n = argc > 2 ? atoi(argv[2]) : 0;
   if (argc >= 2 && strcmp(argv[1], "lottery") == 0)
-    lottery(secs, 0);
+    lottery(n >= 10 && n <= 10000 ? n : 400, 0);
   else if (argc >= 2 && strcmp(argv[1], "sample") == 0)
-    lottery(secs, 1);
+    lottery(0, n >= 1 && n <= 30 ? n : 6);
   else if (argc >= 2 && strcmp(argv[1], "response") == 0)
     response();
   else if (argc >= 2 && strcmp(argv[1], "starve") == 0)
