@@ -248,7 +248,7 @@ $(B)/labname: FORCE
 fs.img: mkfs/mkfs README.md $(FSPROGS) $(LAB_FSPROGS) $(LAB_FILES) $(B)/labname \
   $(FSEXTRA_DEPS)
 	cp $(IMG_README) $(B)/fsroot/README
-	mkfs/mkfs $(MKFSFLAGS) $@ README.md $(FSPROGS) $(LAB_FSPROGS) $(LAB_FILES) $(FSEXTRA)
+	mkfs/mkfs $(strip $(MKFSFLAGS) $@) README.md $(FSPROGS) $(LAB_FSPROGS) $(LAB_FILES) $(FSEXTRA)
 
 # make handout: the tree as a student starts it, without any lab's
 # solution.patch (committed files only), as ldx-handout.tar.gz.
