@@ -45,7 +45,7 @@ pick_fd(void)
 uint64
 guardpage(void)
 {
-  return PGROUNDUP((uint64)end);
+  return USER_GUARD(end); /* kernel/memlayout.h */
 }
 
 /* A pointer the kernel will WRITE through: into the scratch heap (which
