@@ -5,6 +5,7 @@
  *
  *   bench [-r ROUNDS] [NAME ...]     default: every benchmark, 9 rounds
  *   bench -n OPS NAME ...            run OPS ops of each, once, untimed
+ *   bench -p N [-n OPS] NAME ...     N workers at once (run_parallel)
  *                                    (for profiling: tools/kprofile.py)
  *
  * Benchmarks (one "op" each):
@@ -309,15 +310,16 @@ struct bench {
   const char *name;
   int (*op)(int n);
   int fixed; /* ops per round if fixed, else 0: calibrate */
+  int par;   /* ops per worker with -p, 0 if it has no parallel form */
 };
 
-static const struct bench calibration = {"loop", op_loop, 0};
+static const struct bench calibration = {"loop", op_loop, 0, 0};
 
 static const struct bench benches[] = {
-    {"getpid", op_getpid, 0},    {"pipe", op_pipe, 0},
-    {"fork", op_fork, 0},        {"exec", op_exec, 0},
-    {"files", op_files, NFILES}, {"bigfile", op_bigfile, 1},
-    {"sbrk", op_sbrk, 1},
+    {"getpid", op_getpid, 0, 0},     {"pipe", op_pipe, 0, 500},
+    {"fork", op_fork, 0, 100},       {"exec", op_exec, 0, 50},
+    {"files", op_files, NFILES, 20}, {"bigfile", op_bigfile, 1, 0},
+    {"sbrk", op_sbrk, 1, 0},
 };
 #define NBENCH ((int)(sizeof(benches) / sizeof(benches[0])))
 
@@ -386,10 +388,60 @@ failed:
   return -1;
 }
 
+/*
+ * -p N: N workers at once, each in its own process (and, for files, its
+ * own directory p0, p1, ...) doing b->par ops (or -n OPS).  Prints
+ *   bench-par NAME N OPS INSN_PER_OP NS_PER_OP
+ * where OPS counts every worker's ops and INSN_PER_OP is instret's advance
+ * (all harts, under -icount) per op: with independent work on N harts it
+ * stays flat when nothing in the kernel serialises the workers.
+ */
+static int
+run_parallel(const struct bench *b, int nworkers, int n)
+{
+  char dir[4] = "p0";
+  if (b->op == op_files)
+    for (int w = 0; w < nworkers; w++, dir[1]++)
+      if (mkdir(dir) < 0)
+        return fail("mkdir");
+  failmsg[0] = '\0';
+  uint64 i0 = instret(), t0 = r_time();
+  for (int w = 0; w < nworkers; w++) {
+    int pid = fork();
+    if (pid < 0)
+      return fail("fork");
+    if (pid == 0) {
+      dir[1] = '0' + w;
+      if (b->op == op_files && chdir(dir) < 0)
+        exit(1);
+      exit(b->op(n) < 0 ? 1 : 0);
+    }
+  }
+  int ok = 1;
+  for (int w = 0; w < nworkers; w++) {
+    int status = -1;
+    if (wait(&status) < 0 || status != 0)
+      ok = 0;
+  }
+  uint64 insns = instret() - i0, ticks = r_time() - t0;
+  if (b->op == op_files)
+    for (dir[1] = '0'; dir[1] < '0' + nworkers; dir[1]++)
+      unlink(dir);
+  if (!ok) {
+    printf("bench %s FAIL a worker failed\n", b->name);
+    return -1;
+  }
+  uint64 ops = (uint64)nworkers * n;
+  printf("bench-par %s %d %lu %lu %lu\n", b->name, nworkers, ops, insns / ops,
+         ticks * NS_PER_SEC / hz / ops);
+  return 0;
+}
+
 static void
 usage(void)
 {
-  fprintf(2, "usage: bench [-r ROUNDS | -n OPS] [NAME ...]\n  names:");
+  fprintf(
+      2, "usage: bench [-r ROUNDS | -n OPS] [-p WORKERS] [NAME ...]\n  names:");
   for (int i = 0; i < NBENCH; i++)
     fprintf(2, " %s", benches[i].name);
   fprintf(2, "\n");
@@ -402,15 +454,18 @@ main(int argc, char *argv[])
   int rounds = DEFROUNDS;
   int first = 1;
   int once = 0; /* -n OPS: run each benchmark once, OPS ops, untimed */
+  int par = 0;  /* -p N: N workers at once (run_parallel) */
   hz = timebase();
   while (argc > first + 1 && argv[first][0] == '-') {
     if (strcmp(argv[first], "-r") == 0)
       rounds = atoi(argv[first + 1]);
     else if (strcmp(argv[first], "-n") == 0)
       once = atoi(argv[first + 1]);
+    else if (strcmp(argv[first], "-p") == 0)
+      par = atoi(argv[first + 1]);
     else
       usage();
-    if (rounds < 1 || rounds > MAXROUNDS || once < 0)
+    if (rounds < 1 || rounds > MAXROUNDS || once < 0 || par < 0 || par > 8)
       usage();
     first += 2;
   }
@@ -426,7 +481,7 @@ main(int argc, char *argv[])
    * shell, this command's fork and exec) up to here. */
   printf("bench-start %lu\n", instret());
   int failed = 0;
-  if (!once)
+  if (!once && !par)
     run(&calibration, LOOPROUNDS);
   for (int j = 0; j < NBENCH; j++) {
     int wanted = first == argc;
@@ -434,6 +489,12 @@ main(int argc, char *argv[])
       wanted |= strcmp(argv[i], benches[j].name) == 0;
     if (!wanted)
       continue;
+    if (par) {
+      if (benches[j].par &&
+          run_parallel(&benches[j], par, once ? once : benches[j].par) < 0)
+        failed = 1;
+      continue;
+    }
     if (once) {
       if (benches[j].op(once) < 0) {
         printf("bench %s FAIL %s\n", benches[j].name, failmsg);
