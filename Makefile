@@ -76,6 +76,11 @@ KCFLAGS := $(filter-out -fno-stack-protector,$(KCFLAGS)) -DSANITIZE=1 \
   -fstack-protector-strong
 B = build-san
 endif
+# A kernel without preemption keeps its objects apart too, so switching
+# to it and back (as make test does) recompiles nothing.
+ifeq ($(PREEMPT),0)
+B := $(B)-nopreempt
+endif
 
 HOSTCFLAGS = -std=c11 -O2 -g -Wall -Wextra -Werror -I. -MMD -MP
 
@@ -100,9 +105,10 @@ $(B)/kflags: FORCE
 	@mkdir -p $(B)
 	@echo '$(KCFLAGS)' | cmp -s - $@ || echo '$(KCFLAGS)' > $@
 
-# kernel/kernel is shared by the plain and the SANITIZE=1 build: this
-# stamp names the one it was linked from, so switching relinks it (the
-# other build's objects are older than the kernel it just linked).
+# kernel/kernel is shared by the plain, the SANITIZE=1 and the PREEMPT=0
+# builds: this stamp names the one it was linked from, so switching
+# relinks it (the other build's objects are older than the kernel it just
+# linked).
 kernel/.variant: FORCE
 	@echo '$(B)' | cmp -s - $@ || echo '$(B)' > $@
 
@@ -336,7 +342,8 @@ fmt-check:
 
 # ---------------------------------------------------------------- clean
 clean:
-	rm -rf build build-san kernel/kernel kernel/.variant kernel/kernel.asm kernel/kernel.sym \
+	rm -rf build build-san build-*nopreempt kernel/kernel kernel/.variant \
+	  kernel/kernel.asm kernel/kernel.sym \
 	  user/_* mkfs/mkfs mkfs/fsck mkfs/*.d fs.img .gdbinit tests/__pycache__ \
 	  tests/out compile_commands.json ldx-handout.tar.gz schedplot.svg
 
