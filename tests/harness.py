@@ -237,6 +237,11 @@ def _retarget(argv, kernel, image):
     return argv
 
 
+try:
+    _CLK_TCK = os.sysconf("SC_CLK_TCK")
+except (ValueError, OSError, AttributeError):
+    _CLK_TCK = 100
+
 _live = set()
 _live_lock = threading.Lock()
 _logs_opened = set()
@@ -284,6 +289,8 @@ class Machine:
         self._pos = 0
         self._cond = threading.Condition()
         self._eof = False
+        self.cpu_secs = 0.0       # QEMU's CPU time (user+system) seen so far
+        self._sampled = 0.0
         first = log_path not in _logs_opened
         _logs_opened.add(log_path)
         os.makedirs(os.path.dirname(log_path), exist_ok=True)
@@ -299,6 +306,17 @@ class Machine:
         self._reader = threading.Thread(target=self._read, daemon=True,
                                         name="console-" + name)
         self._reader.start()
+
+    def _sample_cpu(self):
+        """Note QEMU's CPU time so far (Linux /proc; best effort)."""
+        try:
+            with open("/proc/%d/stat" % self.proc.pid) as f:
+                v = f.read().rpartition(")")[2].split()
+            self.cpu_secs = max(self.cpu_secs,
+                                (int(v[11]) + int(v[12])) / _CLK_TCK)
+        except (OSError, ValueError, IndexError):
+            pass
+        self._sampled = time.monotonic()
 
     # -- console collection -------------------------------------------------
     def _read(self):
@@ -321,6 +339,8 @@ class Machine:
                 if not data:
                     self._eof = True
                 self._cond.notify_all()
+            if not data or time.monotonic() - self._sampled > 1.0:
+                self._sample_cpu()
             if not data:
                 return
 
@@ -506,6 +526,7 @@ class Machine:
     def kill(self):
         """Kill QEMU at once (as a power cut would) and release everything."""
         if self.proc.poll() is None:
+            self._sample_cpu()
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
@@ -770,6 +791,10 @@ class TestContext:
             self.sub(r.group("name"), ok, "" if ok else st)
             n += 1
         return n
+
+    def qemu_cpu(self):
+        """CPU seconds the test's QEMUs have used (as far as seen)."""
+        return sum(m.cpu_secs for m in list(self.machines))
 
     def close(self):
         for m in self.machines:

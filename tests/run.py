@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Run ldx's tests: tests/run.py [--quick | --all] [-k PATTERN] [-j N] [--list]
+"""Run ldx's tests: tests/run.py [--quick | --all] [-k PATTERN] [-j N] [--list] [--costs]
 
 Tests live in tests/test_<area>.py, one file per area, registered with
 @harness.test.  The kernel and fs.img are built once (make all) before any
@@ -95,7 +95,7 @@ def run_one(case, rep):
         t.close()
     secs = time.monotonic() - t.start
     _report(case, rep, t, status, reason, secs)
-    return secs
+    return {"secs": round(secs, 2), "qemu_cpu": round(t.qemu_cpu(), 2)}
 
 
 def _report(case, rep, t, status, reason, secs):
@@ -113,12 +113,16 @@ DURATIONS = os.path.join(harness.OUT, "durations.json")
 
 
 def load_durations():
-    """Each test's wall time in the last run that ran it (seconds)."""
+    """What each test took in the last run that ran it: {name: {"secs":
+    wall seconds, "qemu_cpu": CPU seconds of its QEMUs}}."""
     try:
         with open(DURATIONS) as f:
             d = json.load(f)
-        return {k: float(v) for k, v in d.items()}
-    except (OSError, ValueError, AttributeError, TypeError):
+        return {k: {"secs": float(v["secs"]),
+                    "qemu_cpu": float(v.get("qemu_cpu", 0))}
+                if isinstance(v, dict) else {"secs": float(v), "qemu_cpu": 0.0}
+                for k, v in d.items()}
+    except (OSError, ValueError, AttributeError, TypeError, KeyError):
         return {}
 
 
@@ -138,7 +142,19 @@ def save_durations(old, new):
 def expected_cost(case, durations):
     """How long case is likely to take: its time in the last run, or
     (never run here) a quarter of its time limit."""
-    return durations.get(case.name, case.timeout / 4.0)
+    if case.name in durations:
+        return durations[case.name]["secs"]
+    return case.timeout / 4.0
+
+
+def print_costs(took, n=12):
+    """The tests that took longest, by wall time and by QEMU CPU time."""
+    for key, what in (("secs", "wall seconds"), ("qemu_cpu", "QEMU CPU seconds")):
+        top = sorted(took.items(), key=lambda kv: -kv[1][key])[:n]
+        print("slowest by %s (all tests: %.0f):" % (
+            what, sum(v[key] for v in took.values())))
+        for name, v in top:
+            print("  %7.1f  %s" % (v[key], name))
 
 
 def run_parallel(cases, jobs, rep, durations, took):
@@ -170,6 +186,9 @@ def main():
                          "regular expression (repeatable)")
     ap.add_argument("-j", type=int, default=2, help="tests at once (default 2)")
     ap.add_argument("--list", action="store_true", help="list tests and exit")
+    ap.add_argument("--costs", action="store_true",
+                    help="before the summary, show the tests that took "
+                         "longest (wall time and their QEMUs' CPU time)")
     args = ap.parse_args()
 
     harness.install_signal_handlers()
@@ -214,6 +233,8 @@ def main():
         rep.summary()
         return 130
     save_durations(durations, took)
+    if args.costs:
+        print_costs(took)
     rep.summary()
     return 1 if rep.failed else 0
 
