@@ -45,6 +45,8 @@ also shows the last 40 lines of output.
 
 import atexit
 import codecs
+import contextlib
+import fcntl
 import heapq
 import os
 import re
@@ -102,8 +104,33 @@ def tail(text, n=TAIL_LINES):
 
 # Tests run in threads, and two makes building the same file at once (say,
 # both finding mkfs/fsck missing) clobber each other's output; so every make
-# that may build goes through this lock.
+# that may build goes through this lock.  Other processes build in the tree
+# too (a lab grader run by a test), so it also holds an flock on
+# tests/out/.make.lock.
 _make_lock = threading.RLock()
+_flock_depth = 0
+
+
+@contextlib.contextmanager
+def tree_lock(cwd=ROOT):
+    """Hold while running make in the tree at cwd, or while copying what it
+    built: no other thread of this process and no other process using this
+    harness builds there meanwhile."""
+    global _flock_depth
+    with _make_lock:
+        f = None
+        if _flock_depth == 0:
+            d = os.path.join(cwd, "tests", "out")
+            os.makedirs(d, exist_ok=True)
+            f = open(os.path.join(d, ".make.lock"), "a")
+            fcntl.flock(f, fcntl.LOCK_EX)
+        _flock_depth += 1
+        try:
+            yield
+        finally:
+            _flock_depth -= 1
+            if f is not None:
+                f.close()   # releases the flock
 
 
 def make(*args, make_vars=None, timeout=BUILD_TIMEOUT, cwd=ROOT, lock=True):
@@ -116,7 +143,7 @@ def make(*args, make_vars=None, timeout=BUILD_TIMEOUT, cwd=ROOT, lock=True):
     cmd = ["make", "--no-print-directory"] + list(args) + _vars_args(make_vars)
     try:
         if lock:
-            with _make_lock:
+            with tree_lock(cwd):
                 r = subprocess.run(cmd, cwd=cwd, env=_make_env(),
                                    stdin=subprocess.DEVNULL,
                                    stdout=subprocess.PIPE,
@@ -167,15 +194,22 @@ def build(make_vars=None, jobs=None):
             return hit
         try:
             jobs = jobs or os.cpu_count() or 1
-            out = make("-j%d" % jobs, "all", make_vars=make_vars)
             tag = "-".join("%s=%s" % kv for kv in key) or "default"
             tag = re.sub(r"[^A-Za-z0-9=_.-]", "_", tag)
             d = os.path.join(OUT, "build", tag)
             os.makedirs(d, exist_ok=True)
             kernel = os.path.join(d, "kernel")
             fsimg = os.path.join(d, "fs.img")
-            shutil.copyfile(os.path.join(ROOT, "kernel", "kernel"), kernel)
-            shutil.copyfile(os.path.join(ROOT, "fs.img"), fsimg)
+            # The copies are taken before anyone else builds in the tree.
+            with tree_lock():
+                out = make("-j%d" % jobs, "all", make_vars=make_vars)
+                shutil.copyfile(os.path.join(ROOT, "kernel", "kernel"), kernel)
+                shutil.copyfile(os.path.join(ROOT, "fs.img"), fsimg)
+                if key:
+                    # Leave the tree's kernel/kernel and fs.img the plain
+                    # ones (a relink), for `make qemu` and for makes that
+                    # other tests start without this lock.
+                    make("-j%d" % jobs, "all")
             art = Artifacts(kernel, fsimg, dict(make_vars or {}), out)
         except BuildError as e:
             _build_cache[key] = e

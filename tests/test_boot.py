@@ -126,7 +126,7 @@ def build_no_warnings(t):
     scratch = os.path.join(harness.OUT, "scratch-build")
     shutil.rmtree(scratch, ignore_errors=True)
     # Copied while no other test's make is writing in the tree.
-    with harness._make_lock:
+    with harness.tree_lock():
         shutil.copytree(harness.ROOT, scratch, ignore=_SCRATCH_IGNORE,
                         symlinks=True)
     for p in ("kernel/kernel", "mkfs/mkfs", "mkfs/fsck"):
