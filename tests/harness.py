@@ -177,6 +177,15 @@ _build_lock = threading.Lock()
 _build_cache = {}
 
 
+def _copy_whole(src, dst):
+    """Copy src to dst by renaming a full copy into place, so a QEMU that
+    another run of the harness (a grader a test starts, say) is starting
+    from dst never reads half a file."""
+    tmp = "%s.%d.tmp" % (dst, os.getpid())
+    shutil.copyfile(src, tmp)
+    os.replace(tmp, dst)
+
+
 def build(make_vars=None, jobs=None):
     """Build kernel/kernel and fs.img with make_vars; return Artifacts.
 
@@ -203,8 +212,8 @@ def build(make_vars=None, jobs=None):
             # The copies are taken before anyone else builds in the tree.
             with tree_lock():
                 out = make("-j%d" % jobs, "all", make_vars=make_vars)
-                shutil.copyfile(os.path.join(ROOT, "kernel", "kernel"), kernel)
-                shutil.copyfile(os.path.join(ROOT, "fs.img"), fsimg)
+                _copy_whole(os.path.join(ROOT, "kernel", "kernel"), kernel)
+                _copy_whole(os.path.join(ROOT, "fs.img"), fsimg)
                 if key:
                     # Leave the tree's kernel/kernel and fs.img the plain
                     # ones (a relink), for `make qemu` and for makes that
