@@ -26,6 +26,9 @@ from harness import check, test
 NBOOT_LOG = 3      # sampled states whose boot must replay the log
 NBOOT_ORPHAN = 2   # sampled states holding an orphan inode
 MIN_STATES = 1000
+# Recorded runs, alternating 3 and 1 harts: make soak sets LDX_CRASH_RUNS
+# for its scale (each run is a new interleaving of the workload).
+RUNS = int(os.environ.get("LDX_CRASH_RUNS", "2"))
 
 
 def _dir():
@@ -50,11 +53,11 @@ def _prepare(cpus):
     return art.kernel, base
 
 
-def _record(t, cpus):
+def _record(t, cpus, run=0):
     kernel, base = _prepare(cpus)
     d = _dir()
-    img = os.path.join(d, "run-cpus%d.img" % cpus)
-    log = os.path.join(d, "run-cpus%d.log" % cpus)
+    img = os.path.join(d, "run%d-cpus%d.img" % (run, cpus))
+    log = os.path.join(d, "run%d-cpus%d.log" % (run, cpus))
     argv = harness.qemu_command(cpus=cpus)
     argv[argv.index("-kernel") + 1] = kernel
     try:
@@ -89,13 +92,14 @@ def _failures(res):
     return "\n".join(out)
 
 
-@test(timeout=300)
+@test(timeout=max(300, RUNS * 200))
 def crash_states(t):
     lines = []
     total = 0
     samples = []
-    for cpus in (3, 1):
-        base, log = _record(t, cpus)
+    for run in range(RUNS):
+        cpus = (3, 1)[run % 2]
+        base, log = _record(t, cpus, run)
         ss, entries = crashstates.parse_log(log)
         nw = sum(1 for e in entries if e.is_write)
         nf = sum(1 for e in entries if e.flags & crashstates.FLUSH)

@@ -30,7 +30,8 @@ import crashstates
 import harness
 from harness import check, test
 
-CUTS = 60
+# make soak sets LDX_POWERCUT_CUTS for its scale.
+CUTS = int(os.environ.get("LDX_POWERCUT_CUTS", "60"))
 LATEST = 1.2  # the latest cut, as a fraction of one whole workload run
 FSCK_LIMIT = 30
 # What a crash may leave for the next boot to finish (orphan inodes,
@@ -103,7 +104,7 @@ def one_cut(t, i, delay):
         delay, "during the workload" if during else "after it", orphans)
 
 
-@test(timeout=900)
+@test(timeout=max(900, CUTS * 15))
 def power_cuts(t):
     harness.make("mkfs/fsck", timeout=120)
     harness.build()
