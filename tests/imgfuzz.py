@@ -292,7 +292,9 @@ def run_image(path, name, timeout):
             return "refused", "", m.output
         for cmd in WORKLOAD + ["echo alive"]:
             try:
-                m.run(cmd, timeout)
+                # The echo ends the line: a damaged directory can make ls
+                # print names with no newline, hiding the prompt.
+                m.run(cmd + "; echo", timeout)
             except harness.TestFailure as e:
                 bad = KERNEL_BAD.search(m.output)
                 why = "kernel panic" if bad else "hang or exit"
