@@ -27,9 +27,11 @@ the kernel's fault.
 Each image is booted (1 hart) and, if it mounts, a workload of reads,
 creates, links, truncations and removals runs at the shell.  An image
 passes when the kernel refuses to mount it with its one line and powers
-off, or when every command returns to the prompt within the timeout.  It
-FAILS on a kernel panic or trap, on a command that never returns (a hang),
-and on QEMU exiting without the refusal line.  A failing image is kept as
+off, or when every command returns to the prompt within the timeout (or
+one does not, but the kernel answers Ctrl-p with a process running: a
+damaged program looping in user mode).  It FAILS on a kernel panic or
+trap, on a command that never returns with the kernel silent or every
+process asleep (a hang), and on QEMU exiting without the refusal line.  A failing image is kept as
 tests/out/imgfuzz/fail-SEED-N.img with its mutations in a .txt beside it;
 --replay IMAGE boots one again.  Used by tests/test_imgfuzz.py (a few
 images) and `make soak` (a thousand).
@@ -271,9 +273,39 @@ class Mutator:
         return self.what
 
 
-def run_image(path, name, timeout):
+def answers(m):
+    """After a command timed out: does the shell answer an empty line with
+    a prompt?  Then the command ended, with output that hid the prompt (ls
+    printing a damaged directory's names with no newline, say)."""
+    try:
+        m.run("", 10)
+        return True
+    except harness.TestFailure:
+        return False
+
+
+def busy(m):
+    """After a command timed out: is the kernel alive with a process
+    running (a damaged program looping in user mode, not a kernel hang)?
+    Ctrl-p makes the kernel list the processes from its console interrupt;
+    no list means the kernel is stuck, a list of sleepers a likely
+    deadlock."""
+    m.skip_to_end()
+    start = m.mark()
+    m.proc.stdin.write(b"\x10")
+    m.proc.stdin.flush()
+    try:
+        m.expect(r"(?m)^1 \w+ init", 10)
+        time.sleep(0.5)
+    except harness.TestFailure:
+        return False
+    return re.search(r"(?m)^\d+ (run|runnable) ", m.output[start:]) is not None
+
+
+def run_image(path, name, timeout=10):
     """Boot one image and run the workload: (verdict, detail, console).
-    verdict: "ok", "refused", or "FAIL"."""
+    verdict: "ok", "busy" (a damaged program kept running), "refused", or
+    "FAIL"."""
     deadline = time.monotonic() + timeout * (len(WORKLOAD) + 4)
     m = harness.boot(name, image=path, deadline=deadline)
     try:
@@ -292,11 +324,13 @@ def run_image(path, name, timeout):
             return "refused", "", m.output
         for cmd in WORKLOAD + ["echo alive"]:
             try:
-                # The echo ends the line: a damaged directory can make ls
-                # print names with no newline, hiding the prompt.
-                m.run(cmd + "; echo", timeout)
+                m.run(cmd, timeout)
             except harness.TestFailure as e:
                 bad = KERNEL_BAD.search(m.output)
+                if not bad and m.alive() and answers(m):
+                    continue
+                if not bad and m.alive() and busy(m):
+                    return "busy", "%r kept running" % cmd, m.output
                 why = "kernel panic" if bad else "hang or exit"
                 return "FAIL", "%s at %r: %s" % (why, cmd, str(e).split("\n")[0]), m.output
             if KERNEL_BAD.search(m.output):
@@ -306,12 +340,12 @@ def run_image(path, name, timeout):
         m.kill()
 
 
-def fuzz(images, seed, jobs=2, timeout=20, log=print):
+def fuzz(images, seed, jobs=2, timeout=10, log=print):
     """Run `images` images from seed; return (counts, failures)."""
     os.makedirs(OUT, exist_ok=True)
     src = harness.build().fsimg
     base = base_image(src)
-    counts = {"ok": 0, "refused": 0, "FAIL": 0}
+    counts = {"ok": 0, "busy": 0, "refused": 0, "FAIL": 0}
     failures = []
 
     def one(i):
@@ -348,7 +382,7 @@ def main():
     ap.add_argument("--images", type=int, default=20)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--timeout", type=int, default=20,
+    ap.add_argument("--timeout", type=int, default=10,
                     help="seconds each workload command may take")
     ap.add_argument("--replay", metavar="IMAGE")
     args = ap.parse_args()
@@ -364,9 +398,11 @@ def main():
     t0 = time.monotonic()
     counts, failures = fuzz(args.images, args.seed, args.jobs, args.timeout)
     print("imgfuzz: %d images (seed %d): %d ran the workload, %d refused to "
-          "mount, %d failed, in %.0fs"
-          % (args.images, args.seed, counts["ok"], counts["refused"],
-             counts["FAIL"], time.monotonic() - t0))
+          "mount, %d failed, in %.0fs (%d stopped at a damaged program that "
+          "kept running)"
+          % (args.images, args.seed, counts["ok"] + counts["busy"],
+             counts["refused"], counts["FAIL"], time.monotonic() - t0,
+             counts["busy"]))
     return 1 if failures else 0
 
 
