@@ -106,6 +106,20 @@ def unfinished_truncation(t):
 
 
 @test(timeout=120)
+def short_write_trims(t):
+    """A write that stops short (a bad address) at the end of a file gives
+    back the blocks it got but could not fill: fsck finds nothing past the
+    file's size."""
+    m = t.boot()
+    m.wait_prompt(60)
+    out = m.run("utests short_write", 60)
+    check("utest PASS short_write" in out, "utests short_write: %r" % out)
+    halt(m)
+    rc, out = fsck(m.image)
+    check(rc == 0, "fsck after short writes:\n%s" % harness.tail(out))
+
+
+@test(timeout=120)
 def link_count_limit(t):
     """link() stops at MAXLINK: one more would wrap the short and free an
     inode that names still point at."""

@@ -674,6 +674,44 @@ readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n)
   return tot;
 }
 
+/*
+ * A write stopped short at byte end (a bad user address, a full disk):
+ * give back what it allocated past end, so no block lies past the size.
+ * That is the block it got but put nothing in (end starts it) and an
+ * indirect block left with no entries.  In a sound file system nothing
+ * else is past the size, and their bitmap blocks are in this transaction
+ * already.
+ */
+static void
+trim_short_write(struct inode *ip, uint end)
+{
+  uint bn = end / BSIZE;
+
+  if (end % BSIZE == 0 && bn < NDIRECT && ip->addrs[bn] != 0) {
+    bfree(ip->dev, ip->addrs[bn]);
+    ip->addrs[bn] = 0;
+  }
+  uint ind = ip->addrs[NDIRECT];
+  if (ind == 0 || bad_block(ind))
+    return;
+  struct buf *bp = bread(ip->dev, ind);
+  uint *a = (uint *)bp->data;
+  if (end % BSIZE == 0 && bn >= NDIRECT && bn < MAXFILE &&
+      a[bn - NDIRECT] != 0) {
+    bfree(ip->dev, a[bn - NDIRECT]);
+    a[bn - NDIRECT] = 0;
+    log_write(bp);
+  }
+  int empty = 1;
+  for (uint j = 0; j < NINDIRECT && empty; j++)
+    empty = a[j] == 0;
+  brelse(bp);
+  if (empty) {
+    bfree(ip->dev, ind);
+    ip->addrs[NDIRECT] = 0;
+  }
+}
+
 int
 writei(struct inode *ip, int user_src, uint64 src, uint off, uint n)
 {
@@ -700,6 +738,8 @@ writei(struct inode *ip, int user_src, uint64 src, uint off, uint n)
 
   if (off > ip->size)
     ip->size = off;
+  if (tot < n && off >= ip->size)
+    trim_short_write(ip, off);
   /* bmap may have changed ip->addrs even when nothing was written. */
   iupdate(ip);
   return tot;

@@ -12,7 +12,8 @@
  */
 #include "user/utests/utest.h"
 
-#define NWRITERS 6 /* processes writing at once */
+#define NWRITERS 6       /* processes writing at once */
+#define SHORTW "/shortw" /* t_short_write's file, left for the host */
 
 /* Free inodes on the disk: files made in a directory until one fails. */
 static int
@@ -478,6 +479,33 @@ t_file_refs(void)
   close(p[0]);
 }
 
+/*
+ * A write from a bad address that stops at the end of a file, at a block
+ * boundary and at the first indirect block: it must give back the blocks
+ * it got for the bytes it could not copy.  The file stays, as /shortw,
+ * for the host to fsck (test_fsimage.py short_write_trims).
+ */
+static void
+t_short_write(void)
+{
+  static char buf[BSIZE];
+  unlink(SHORTW);
+  int fd = xopen(SHORTW, O_CREATE | O_RDWR);
+  fillpat(buf, BSIZE, 4, 0);
+  xwrite(fd, buf, BSIZE);
+  if (write(fd, unmapped(), 100) > 0)
+    fail("a write from an unmapped address wrote");
+  for (int i = 1; i < NDIRECT; i++)
+    xwrite(fd, buf, BSIZE);
+  if (write(fd, unmapped(), 100) > 0)
+    fail("a write from an unmapped address wrote");
+  struct stat st;
+  fstat(fd, &st);
+  if (st.size != NDIRECT * BSIZE)
+    fail("size %d after the failed writes", (int)st.size);
+  close(fd);
+}
+
 const struct utest utests_limits[] = {
     {t_itable_full, "itable_full", 1, 120},
     {t_ftable_full, "ftable_full", 1, 60},
@@ -487,5 +515,6 @@ const struct utest utests_limits[] = {
     {t_pipes_full, "pipes_full", 1, 60},
     {t_file_refs, "file_refs", 1, 30},
     {t_cache_log_storm, "cache_log_storm", 0, 120},
+    {t_short_write, "short_write", 0, 30},
     {0, 0, 0, 0},
 };
