@@ -13,9 +13,9 @@ For every lab with a grader and a reference solution:
                     the layer check;
                     not lint, format, docs or fsck, which a lab's solution
                     does not touch and which cost most of the time).  A
-                    solution that only adds user programs (util) leaves
-                    the kernel as tested by the rest of make test, so the
-                    suite is not run again for it.
+                    solution that only adds user code (util, thread)
+                    leaves the kernel as tested by the rest of make test,
+                    so the suite is not run again for it.
 """
 
 import glob
@@ -128,8 +128,8 @@ def solved(t, lab):
           % (lab, res["score"], res["max_score"], tail(out, 60)))
     with open(os.path.join(ROOT, "labs", lab, "solution.patch")) as f:
         touched = re.findall(r"^\+\+\+ b/(\S+)", f.read(), re.M)
-    if all(p.startswith("user/") for p in touched):
-        return  # user programs only: the kernel is the one tested already
+    if all(p.startswith(("user/", "labs/")) for p in touched):
+        return  # user code only: the kernel is the one tested already
     rc, out = run([sys.executable, "tests/run.py", "--quick", "-k", SUITE], tree,
                   SUITE_TIMEOUT)
     with open(os.path.join(OUT, "lab-%s-suite.out" % lab), "w") as f:

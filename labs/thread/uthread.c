@@ -29,8 +29,7 @@ static int current; /* the running thread's slot; 0 is main */
 
 /* A created thread's first instructions: thread_create() makes its first
  * switch "return" here, on the thread's own stack. */
-static void __attribute__((unused))
-thread_start(void)
+static void __attribute__((unused)) thread_start(void)
 {
   struct thread *t = &threads[current];
   t->fn(t->arg);

@@ -18,8 +18,8 @@
 
 #include "kernel/types.h"
 
-#define MAX_THREADS 8        /* thread slots, the main thread's included */
-#define THREAD_STACK 8192    /* bytes of stack per created thread */
+#define MAX_THREADS 8     /* thread slots, the main thread's included */
+#define THREAD_STACK 8192 /* bytes of stack per created thread */
 
 /*
  * What thread_switch() saves of a thread that is not running: the

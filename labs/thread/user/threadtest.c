@@ -239,8 +239,8 @@ t_greedy(void)
 }
 
 static const struct labtest tests[] = {
-  {"order", t_order},   {"registers", t_registers}, {"stack", t_stack},
-  {"slots", t_slots},   {"greedy", t_greedy},       {0, 0},
+    {"order", t_order}, {"registers", t_registers}, {"stack", t_stack},
+    {"slots", t_slots}, {"greedy", t_greedy},       {0, 0},
 };
 
 int
