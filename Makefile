@@ -316,10 +316,14 @@ print-qemu:
 	@echo $(QEMU) $(QEMUOPTS)
 
 # ---------------------------------------------------------------- tests
-test: deps
+# The tests also drive gdb (boot tests read CSRs at a breakpoint).
+test-deps:
+	@tools/ensure-deps --gdb
+
+test: test-deps
 	@$(PYTHON) tests/run.py --all
 
-test-quick: deps
+test-quick: test-deps
 	@$(PYTHON) tests/run.py --quick
 
 # make grade LAB=NAME grades one course lab (labs/NAME/grade.py, which
@@ -348,7 +352,7 @@ clean:
 	  tests/out compile_commands.json ldx-handout.tar.gz schedplot.svg
 
 FORCE:
-.PHONY: all deps qemu qemu-nox qemu-gdb print-gdbport print-qemu test \
+.PHONY: all deps test-deps qemu qemu-nox qemu-gdb print-gdbport print-qemu test \
   test-quick grade handout fmt-check clean FORCE
 .PRECIOUS: $(B)/%.c.o $(B)/%.S.o
 # Keep every intermediate file (user objects included): no rebuilds.
