@@ -46,6 +46,7 @@ Python 3 standard library only.
 import argparse
 import concurrent.futures
 import os
+import re
 import shlex
 import shutil
 import struct
@@ -223,6 +224,24 @@ def _verdict(rc, out):
     return "bad", 1, out
 
 
+def recoveries(out):
+    """The set of boot recoveries ("orphan", "truncation") fsck's output
+    for an "orphans" state asks of the kernel."""
+    kinds = set()
+    for line in out.splitlines():
+        if line.startswith(ORPHAN_PREFIX[0]):
+            kinds.add("orphan")
+        elif line.startswith(ORPHAN_PREFIX[1]):
+            kinds.add("truncation")
+    return kinds
+
+
+def state_order(label):
+    """Sort key putting state labels in the order the record made them
+    (the checking threads finish in any order)."""
+    return [int(n) for n in re.findall(r"\d+", label)]
+
+
 def fsck_image(fsck, path, replay=True):
     """Run fsck [-r] on path; return (verdict, rc, output).
 
@@ -267,7 +286,11 @@ class Result:
         self.total = 0
         self.counts = {"clean": 0, "orphans": 0, "bad": 0, "crash": 0}
         self.failures = []     # (label, verdict, output)
-        self.orphan_labels = []  # states clean but for orphan inodes
+        # Each state clean but for orphan inodes -> the recoveries it needs
+        # at boot: "orphan" (an allocated inode without links) and/or
+        # "truncation" (blocks past a file's size); the kernel prints a
+        # different line for each.
+        self.orphan_kinds = {}
         self.seconds = 0.0
 
     @property
@@ -340,7 +363,7 @@ def check_all(base_path, log_path, fsck=None, jobs=None, window=DEFAULT_WINDOW,
                 for (label, p), (verdict, rc, out) in zip(items, verdicts):
                     res.counts[verdict] += 1
                     if verdict == "orphans":
-                        res.orphan_labels.append(label)
+                        res.orphan_kinds[label] = recoveries(out)
                     if verdict in ("bad", "crash"):
                         res.failures.append((label, verdict, out))
                         if keep_failed:
