@@ -55,7 +55,8 @@ stop_other_harts(void)
 
 /* The first process's start, in its kernel thread (the file system's
  * set-up sleeps on disk I/O, so it cannot run in kmain): mount the root and
- * exec /init. */
+ * exec /init.  An image without a runnable /init is a broken disk, not a
+ * kernel bug: say so and power off, as an unmountable root does. */
 static void
 start_init(struct proc *p)
 {
@@ -63,8 +64,11 @@ start_init(struct proc *p)
   p->cwd = namei("/");
   char *argv[] = {"/init", 0};
   int argc = exec("/init", argv);
-  if (argc < 0)
-    panic("init: cannot exec /init (is fs.img built?)");
+  if (argc < 0) {
+    printf("init: cannot exec /init: the root file system has no runnable "
+           "/init (is fs.img built?)\n");
+    power_off_failed();
+  }
   p->trapframe->a0 = argc; /* what a system call would have returned */
 }
 

@@ -223,3 +223,32 @@ def hostile_images(t):
             t.sub(name, False, str(e))
         finally:
             m.kill()
+
+
+@test(timeout=120)
+def image_without_init(t):
+    """An image with no runnable /init (none at all, or a text file by
+    that name) is a broken disk, not a kernel bug: the kernel says so in
+    one line and powers off with a failure status; it does not panic."""
+    d = os.path.join(harness.OUT, "fsimage")
+    os.makedirs(d, exist_ok=True)
+    text = os.path.join(d, "init")
+    with open(text, "w") as f:
+        f.write("not a program\n")
+    readme = os.path.join(harness.ROOT, "README.md")
+    for name, files in (("no_init", [readme]), ("text_init", [readme, text])):
+        p = image_path(name)
+        r = subprocess.run([os.path.join(harness.ROOT, "mkfs", "mkfs"), p] + files,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        check(r.returncode == 0, "mkfs failed: %s" % r.stdout.decode())
+        m = t.boot(name, image=p)
+        try:
+            m.expect(r"init: cannot exec /init", 60)
+            rc = m.wait_exit(30)
+            ok = rc != 0 and "panic" not in m.output
+            t.sub(name, ok, "" if ok else "QEMU exit %d, console:\n%s"
+                  % (rc, harness.tail(m.output)))
+        except harness.TestFailure as e:
+            t.sub(name, False, str(e))
+        finally:
+            m.kill()
