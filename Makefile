@@ -233,9 +233,14 @@ LAB_PROGS := $(patsubst $(LABDIR)/user/%.c,$(B)/$(LABDIR)/_%,$(LAB_SRCS))
 LAB_FSPROGS := $(patsubst $(B)/$(LABDIR)/_%,$(B)/$(LABDIR)/fsroot/_%,$(LAB_PROGS))
 LAB_FILES := $(if $(LABDIR),$(sort $(wildcard $(LABDIR)/files/*)))
 
+# As MIT's lab Makefiles do, a lab's programs see -DLAB_NAME -DSOL_NAME
+# (the lab's name in capitals), so course code that tests them builds.
+# Only the lab's own programs: the rest of the tree is built the same for
+# every LAB, so switching labs rebuilds nothing but the lab.
+lab_upper = $(shell echo '$(firstword $(subst /, ,$(1)))' | tr a-z A-Z)
 $(B)/labs/%.c.o: labs/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(UCFLAGS) -c $< -o $@
+	$(CC) $(UCFLAGS) -DLAB_$(call lab_upper,$*) -DSOL_$(call lab_upper,$*) -c $< -o $@
 
 ifneq ($(LABDIR),)
 $(B)/$(LABDIR)/_%: $(B)/$(LABDIR)/user/%.c.o $(ULIB) user/user.ld

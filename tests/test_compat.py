@@ -13,6 +13,7 @@
     failed", quotes as ordinary characters.
 """
 
+import glob
 import os
 import re
 import shutil
@@ -393,3 +394,23 @@ def compat_kernel_names(t):
     missing = [c for c in XV6_CALLS if "sys_" + c not in names]
     check(not missing, "kernel/kernel.sym lacks %s"
           % ", ".join("sys_" + c for c in missing))
+
+
+@test(quick=True)
+def compat_lab_defines(t):
+    """A lab's programs are compiled with -DLAB_NAME -DSOL_NAME, as MIT's
+    lab Makefiles compile them (read off make's dry run for each lab
+    that has programs)."""
+    progs = sorted(glob.glob(os.path.join(ROOT, "labs", "*", "user", "*.c")))
+    check(progs, "no lab has programs")
+    for src in progs:
+        rel = os.path.relpath(src, ROOT)
+        lab = rel.split(os.sep)[1]
+        obj = os.path.join("build", rel + ".o")
+        r = subprocess.run(["make", "-n", "-B", "--no-print-directory",
+                            "LAB=" + lab, obj], cwd=ROOT, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=60)
+        out = r.stdout.decode("utf-8", "replace")
+        want = "-DLAB_%s -DSOL_%s" % (lab.upper(), lab.upper())
+        check(r.returncode == 0 and want in out,
+              "%s: its compile command lacks %s:\n%s" % (rel, want, out[-800:]))
