@@ -15,7 +15,12 @@ For every lab with a grader and a reference solution:
                     does not touch and which cost most of the time).  A
                     solution that only adds user code (util, thread)
                     leaves the kernel as tested by the rest of make test,
-                    so the suite is not run again for it.
+                    so the suite is not run again for it.  A lab whose
+                    lab.mk has the line `SOLVED_FUZZ_CALLS = N` (cow,
+                    mmap: solutions that change how memory is shared)
+                    also gets a short run of the system-call fuzzer there,
+                    tests/fuzz.py --calls N: no kernel report, every page
+                    back, a clean fsck.
 """
 
 import fnmatch
@@ -35,6 +40,9 @@ LABS = sorted(os.path.basename(os.path.dirname(p))
 SUITE = r"^(boot|guest|lde|preempt|timeline|trace|layers)/"
 GRADE_TIMEOUT = 240
 SUITE_TIMEOUT = 300
+FUZZ_TIMEOUT = 300
+FUZZ_SEED = 1
+FUZZ_OPT_IN = re.compile(r"(?m)^SOLVED_FUZZ_CALLS\s*:?=\s*(\d+)\s*$")
 
 
 def run(argv, cwd, timeout):
@@ -156,6 +164,16 @@ def scratch_tree(lab):
     return dst
 
 
+def fuzz_calls(lab):
+    """The fuzzed calls lab's solved check asks for in its lab.mk, or 0."""
+    mk = os.path.join(ROOT, "labs", lab, "lab.mk")
+    if not os.path.exists(mk):
+        return 0
+    with open(mk) as f:
+        m = FUZZ_OPT_IN.search(f.read())
+    return int(m.group(1)) if m else 0
+
+
 def shipped(t, lab):
     res, out = grade(ROOT, lab, "shipped")
     check(res["score"] < res["max_score"],
@@ -184,6 +202,17 @@ def solved(t, lab):
     fails = [l for l in out.splitlines() if l.startswith("FAIL")]
     check(rc == 0, "with the %s solution applied ldx's tests fail:\n%s"
           % (lab, "\n".join(fails[:20]) or tail(out)))
+    calls = fuzz_calls(lab)
+    if calls:
+        rc, out = run([sys.executable, "tests/fuzz.py", "--calls", str(calls),
+                       "--seed", str(FUZZ_SEED)], tree, FUZZ_TIMEOUT)
+        with open(os.path.join(OUT, "lab-%s-fuzz.out" % lab), "w") as f:
+            f.write(out)
+        check(rc == 0, "with the %s solution applied the fuzzer fails "
+              "(tests/fuzz.py --calls %d --seed %d):\n%s"
+              % (lab, calls, FUZZ_SEED, tail(out, 30)))
+        print("%s solved: %s" % (lab, out.strip().splitlines()[-1]),
+              flush=True)
 
 
 def _register(lab):
@@ -200,7 +229,8 @@ def _register(lab):
     test(name="lab_%s_shipped" % lab, timeout=GRADE_TIMEOUT + 30)(
         guard(shipped))
     test(name="lab_%s_solved" % lab,
-         timeout=GRADE_TIMEOUT + SUITE_TIMEOUT + 60)(guard(solved))
+         timeout=GRADE_TIMEOUT + SUITE_TIMEOUT + FUZZ_TIMEOUT + 60)(
+             guard(solved))
 
 
 for _lab in LABS:
