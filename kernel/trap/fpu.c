@@ -50,25 +50,15 @@ fpu_user_trap(struct proc *p)
   csr_clear(sstatus, SSTATUS_FS);
 }
 
-/* Return to user mode: make the hart's registers p's; returns the FS
- * state to put in sstatus for sret. */
+/* Load the registers owner must see (its own, or zeros for owner 0)
+ * into this hart; returns the FS state for sret.  fpu_user_return
+ * (trap.h) calls it when the hart holds someone else's. */
 uint64
-fpu_user_return(struct proc *p)
+fpu_load(struct cpu *c, struct proc *owner)
 {
-  struct cpu *c = mycpu();
-  if (p->fp_used) {
-    if (c->fp_owner != p || c->fp_owner_gen != p->fp_gen) {
-      csr_set(sstatus, SSTATUS_FS_INITIAL);
-      fpu_restore(&p->fp);
-      c->fp_owner = p;
-      c->fp_owner_gen = p->fp_gen;
-    }
-    return SSTATUS_FS_CLEAN;
-  }
-  if (c->fp_owner != 0) {
-    csr_set(sstatus, SSTATUS_FS_INITIAL);
-    fpu_restore(&zeros);
-    c->fp_owner = 0;
-  }
-  return SSTATUS_FS_INITIAL;
+  csr_set(sstatus, SSTATUS_FS_INITIAL);
+  fpu_restore(owner ? &owner->fp : &zeros);
+  c->fp_owner = owner;
+  c->fp_owner_gen = owner ? owner->fp_gen : 0;
+  return owner ? SSTATUS_FS_CLEAN : SSTATUS_FS_INITIAL;
 }

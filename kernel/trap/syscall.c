@@ -79,14 +79,13 @@ format_arg(char *buf, int size, int *len, const struct sysarg *a, uint64 val)
 }
 
 /* Format the arguments of call num, e.g. `3, 0x4f10, 512`, from the saved
- * registers; a0 is given, as the call's result replaces it.  Not inlined:
- * syscall() would then save a dozen registers on every call. */
-static void __attribute__((noinline))
-format_args(uint64 num, uint64 a0, char *buf, int size)
+ * registers (before the result replaces a0). */
+static void
+format_args(uint64 num, char *buf, int size)
 {
   const struct sysdesc *d = sysdesc(num);
   struct trapframe *tf = myproc()->trapframe;
-  uint64 vals[SYSARG_MAX] = {a0, tf->a1, tf->a2, tf->a3, tf->a4, tf->a5};
+  uint64 vals[SYSARG_MAX] = {tf->a0, tf->a1, tf->a2, tf->a3, tf->a4, tf->a5};
   int len = 0;
   buf[0] = '\0';
   for (int i = 0; d && i < sysdesc_nargs(d); i++) {
@@ -100,10 +99,9 @@ format_args(uint64 num, uint64 a0, char *buf, int size)
  * match ("PID: syscall NAME -> RESULT"), then the arguments and the
  * process name. */
 static void
-trace_print(struct proc *p, uint64 num, const char *args)
+trace_print(struct proc *p, uint64 num, uint64 r, const char *args)
 {
   const struct sysdesc *d = sysdesc(num);
-  uint64 r = p->trapframe->a0;
   if (!d)
     return;
   if (d->ret == SR_ADDR)
@@ -112,6 +110,30 @@ trace_print(struct proc *p, uint64 num, const char *args)
   else
     printf("%d: syscall %s -> %ld (%s) [%s]\n", p->pid, d->name, (long)r, args,
            p->name);
+}
+
+/* Run call num, traced from the start: its arguments are formatted
+ * before it runs (exec replaces the memory its strings live in).  Not
+ * inlined, so that syscall()'s untraced path keeps a small frame. */
+static uint64 __attribute__((noinline)) traced_call(struct proc *p, uint64 num)
+{
+  char args[128];
+  format_args(num, args, sizeof(args));
+  uint64 r = syscalls[num]();
+  if (traced(p, num)) /* still traced: trace(0) does not print itself */
+    trace_print(p, num, r, args);
+  return r;
+}
+
+/* Call num turned tracing on for itself (trace, tracemask): print it.
+ * Its arguments are all still in the trapframe, as a0 gets the result
+ * only after this. */
+static void __attribute__((noinline))
+trace_late(struct proc *p, uint64 num, uint64 r)
+{
+  char args[128];
+  format_args(num, args, sizeof(args));
+  trace_print(p, num, r, args);
 }
 
 /* trace(mask): trace the calls whose bit is set in mask (0..31), and no
@@ -152,33 +174,30 @@ sys_tracemask(void)
 
 /*
  * The system-call path proper: check the number, run the call, put the
- * result in a0 for the return-from-trap.  A traced call's arguments are
- * formatted before it runs (exec replaces the memory its strings live in);
- * whether to print is decided after, so trace() itself shows.
+ * result in a0 for the return-from-trap.  Whether a call is traced is
+ * asked before it runs and again after, so trace() itself shows.
  */
 void
 syscall(void)
 {
   struct proc *p = myproc();
-  uint64 num = p->trapframe->a7;
-  if (num < NELEM(syscalls) && syscalls[num]) {
-    evlog_record(EV_SYSCALL, p->pid, num);
-    char args[128];
-    uint64 a0 = p->trapframe->a0;
-    int before = traced(p, num);
-    if (before)
-      format_args(num, a0, args, sizeof(args));
-    p->trapframe->a0 = syscalls[num]();
-    if (traced(p, num)) {
-      if (!before) /* this call turned tracing on: a1..a5 are still there */
-        format_args(num, a0, args, sizeof(args));
-      trace_print(p, num, args);
-    }
-  } else {
+  struct trapframe *tf = p->trapframe;
+  uint64 num = tf->a7;
+  if (num >= NELEM(syscalls) || syscalls[num] == 0) {
     printf("pid %d (%s): unknown system call %ld\n", p->pid, p->name,
            (long)num);
-    p->trapframe->a0 = -1;
+    tf->a0 = -1;
+    return;
   }
+  uint64 r;
+  if (traced(p, num)) {
+    r = traced_call(p, num);
+  } else {
+    r = syscalls[num]();
+    if (traced(p, num)) /* the call turned tracing on (trace, tracemask) */
+      trace_late(p, num, r);
+  }
+  tf->a0 = r;
 }
 
 static uint64

@@ -114,14 +114,18 @@ usertrap(void)
     panic("usertrap: not from user mode");
   csr_write(stvec, (uint64)kernelvec); /* we are in the kernel now */
 
-  struct proc *p = myproc();
+  /* Interrupts are still off (the trap turned them off), so this thread
+   * cannot move to another hart while it reads the hart's record. */
+  struct proc *p = mycpu()->proc;
 #if SANITIZE
   proc_mark_stack(); /* uninitialised bytes show as KMARK (mm.h) */
 #endif
   fpu_user_trap(p);
   uint64 scause = csr_read(scause);
-  if (scause != SCAUSE_ECALL_U) /* system calls are logged in syscall() */
-    evlog_record(EV_TRAP, p->pid, scause);
+  /* The event log gets every trap: a system call with its number. */
+  int is_call = scause == SCAUSE_ECALL_U;
+  evlog_record(is_call ? EV_SYSCALL : EV_TRAP, p->pid,
+               is_call ? p->trapframe->a7 : scause);
 
   if (scause & SCAUSE_INTERRUPT) {
     if (devintr(scause) == INTR_TIMER && timer_preempt)
@@ -148,11 +152,11 @@ usertrap(void)
 void
 usertrap_return(void)
 {
-  struct proc *p = myproc();
-
   /* From here until sret a trap would use the user trap table while still
-   * in the kernel: keep interrupts off. */
+   * in the kernel: keep interrupts off (which also keeps this thread on
+   * this hart while it reads the hart's record). */
   intr_off();
+  struct proc *p = mycpu()->proc;
   csr_write(stvec, TRAMPOLINE_VA(uservec));
 
   struct trapframe *tf = p->trapframe;

@@ -7,6 +7,7 @@
 
 #include "kernel/types.h"
 #include "kernel/lock/lock.h"
+#include "kernel/proc/proc.h" /* fpu_user_return */
 
 struct file;
 
@@ -16,10 +17,24 @@ __attribute__((noreturn)) void usertrap(void);
 __attribute__((noreturn)) void usertrap_return(void);
 
 /* fpu.c: user floating-point state, switched lazily */
-struct proc;
 void fpu_init_hart(void);
 void fpu_user_trap(struct proc *p);
-uint64 fpu_user_return(struct proc *p);
+uint64 fpu_load(struct cpu *c, struct proc *owner);
+
+/* Return to user mode: make the hart's registers p's; returns the FS
+ * state to put in sstatus for sret.  Usually the hart holds them already
+ * (zeros for a program that has not used the FPU, or p's latest save) and
+ * nothing is loaded: inline, as every return-from-trap asks.  Call with
+ * interrupts off. */
+static inline uint64
+fpu_user_return(struct proc *p)
+{
+  struct cpu *c = mycpu();
+  struct proc *owner = p->fp_used ? p : 0; /* whose registers p must see */
+  if (c->fp_owner == owner && (!owner || c->fp_owner_gen == p->fp_gen))
+    return owner ? SSTATUS_FS_CLEAN : SSTATUS_FS_INITIAL;
+  return fpu_load(c, owner);
+}
 
 /* timer.c */
 extern volatile uint ticks; /* 100 ms ticks since boot (uptime, sleep) */
