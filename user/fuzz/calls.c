@@ -464,6 +464,13 @@ call_learn(struct call *c, uint64 r)
       fd_dup((int)r, fd >= 0 ? (int)c->a[fd] : -1);
     remember_fd((int)r);
     break;
+  case SR_ADDR: {
+    /* memory of a length the call was given (not sbrk's break) */
+    int len = arg_of(d, SA_LEN);
+    if (r != (uint64)-1 && len >= 0 && arg_of(d, SA_GROW) < 0)
+      remember_region(r, c->a[len]);
+    break;
+  }
   }
 }
 

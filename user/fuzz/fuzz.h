@@ -106,6 +106,7 @@ uint64 pick_argv(void);
 uint64 pick_pid(void);
 uint64 pick_sbrk(void);
 uint64 guardpage(void);
+void remember_region(uint64 start, uint64 len);
 
 /* calls.c */
 struct call {

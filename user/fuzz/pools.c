@@ -1,7 +1,7 @@
 /*
  * Hostile values, one pool per kind of argument: pointers the kernel
  * writes or reads through (bad, boundary, and good ones into the scratch
- * heap), lengths, plain numbers, descriptors, paths, argv arrays, pids and
+ * heap or into memory a call returned), lengths, plain numbers, descriptors, paths, argv arrays, pids and
  * memory sizes.  calls.c picks the pool by the argument's kind in the
  * system-call table.
  */
@@ -48,12 +48,40 @@ guardpage(void)
   return USER_GUARD(end); /* kernel/memlayout.h */
 }
 
+/* Memory a call gave the worker besides the heap (an address result with
+ * a length: a file mapping a lab adds): the last few, which the kernel
+ * may have to page in when a call reads or writes there.  Stale ones (the
+ * memory was given back since) are bad pointers like any other.  None in
+ * a kernel without such a call: then no draw is spent on them. */
+#define NREGIONS 4
+static struct {
+  uint64 start, len;
+} regions[NREGIONS];
+static int nregions, nextregion;
+
+void
+remember_region(uint64 start, uint64 len)
+{
+  if (len == 0 || start + len < start)
+    return;
+  regions[nextregion].start = start;
+  regions[nextregion].len = len;
+  nextregion = (nextregion + 1) % NREGIONS;
+  if (nregions < NREGIONS)
+    nregions++;
+}
+
 /* A pointer the kernel will WRITE through: into the scratch heap (which
  * sits above everything the worker keeps, so an overrun only reaches
- * unmapped memory) or somewhere it must refuse. */
+ * unmapped memory), into a remembered region, or somewhere it must
+ * refuse. */
 uint64
 pick_wptr(void)
 {
+  if (nregions > 0 && one_in(6)) {
+    int i = below(nregions);
+    return regions[i].start + below(regions[i].len);
+  }
   uint64 g = guardpage();
   uint64 size = brk > heapstart ? brk - heapstart : 0;
   switch (below(24)) {
