@@ -28,7 +28,7 @@ trampoline:
  *   On entry: every register is the user's; sscratch = TRAPFRAME;
  *   sepc = user pc; scause/stval describe the trap; interrupts off.
  *   On exit:  jumps to usertrap() on the process's kernel stack with
- *             tp = hart id; sscratch = the user's a0.
+ *             tp = this hart's struct cpu; sscratch = the user's a0.
  */
 .align 4
 .globl uservec
@@ -70,7 +70,7 @@ uservec:
         sd      t0, TF_EPC(a0)
 
         ld      sp, TF_KERNEL_SP(a0)
-        ld      tp, TF_KERNEL_HARTID(a0)
+        ld      tp, TF_KERNEL_CPU(a0)
         ld      t0, TF_KERNEL_TRAP(a0)
         jr      t0                      # usertrap(), which never returns here
 

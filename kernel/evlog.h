@@ -12,7 +12,8 @@ enum evtype {
   EV_TRAP =
       1, /* a trap from user mode other than a system call; arg = scause */
   EV_SYSCALL = 2, /* a system call entered; arg = its number (a7) */
-  EV_SWITCH = 3,  /* the hart switched to pid (0: back to the scheduler) */
+  EV_SWITCH = 3,  /* the hart switched to pid (0: back to the scheduler);
+                   arg = the pid it switched from (0: the scheduler) */
   EV_TIMER = 4,   /* a timer interrupt */
   EV_EXIT = 5,    /* pid exited; arg = status */
 };

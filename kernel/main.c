@@ -94,7 +94,6 @@ static void
 hart_init(uint64 hartid)
 {
   struct cpu *c = mycpu();
-  c->hartid = hartid;
   kvm_init_hart();
   c->satp_pt = kernel_pagetable;
   trap_init_hart();
@@ -122,6 +121,7 @@ static void __attribute__((noinline)) panic_deeper(const char *why)
 void
 kmain(uint64 hartid, uint64 dtb_pa)
 {
+  cpu_enter(hartid);
   uart_init();
   lib_set_hooks(&lib_hooks);
   proc_set_hooks(&proc_hooks);
@@ -136,7 +136,6 @@ kmain(uint64 hartid, uint64 dtb_pa)
 
   kalloc_init((uint64)end, ram_end);
   kvm_init(ram_end);
-  mycpu()->hartid = hartid;
   /* Paging on before the ASID probe, which needs it. */
   kvm_init_hart();
   vm_asid_init();
@@ -180,6 +179,7 @@ kmain(uint64 hartid, uint64 dtb_pa)
 void
 kmain_secondary(uint64 hartid)
 {
+  cpu_enter(hartid);
   hart_init(hartid);
   scheduler();
 }

@@ -20,7 +20,7 @@
  *   evdump: end                          last line
  * TIME is the time CSR, HZ its rate (timebase()); TYPE is trap, syscall, switch, timer
  * or exit; ARG is decimal (scause for trap, the call's number for syscall,
- * the previous pid for a switch to pid 0, the status for exit); NOTE is
+ * the previous pid for a switch (0: from the scheduler), the status for exit); NOTE is
  * the system call's name or the trap cause's (kernel/evlog.h, with '-' for
  * spaces: load-page-fault, timer-interrupt).  Events come hart by hart,
  * each hart's oldest first.

@@ -5,3 +5,10 @@
 #include "kernel/arch/cpu.h"
 
 struct cpu cpus[NCPU];
+
+void
+cpu_enter(uint64 hartid)
+{
+  w_tp((uint64)&cpus[hartid]);
+  cpus[hartid].hartid = hartid;
+}

@@ -5,8 +5,10 @@
  * need it (push_off's nesting count, the lock holder, the hart that
  * panicked); the layers above keep their own per-hart fields here too, as
  * plain data: the running process and the scheduler's context (proc), the
- * page table in satp (mm), the FPU's owner (trap/fpu.c).  tp holds the
- * hart id in the kernel (kernel/arch/entry.S sets it; trap entry keeps it).
+ * page table in satp (mm), the FPU's owner (trap/fpu.c).  In the kernel
+ * tp holds the address of this hart's record (cpu_enter() sets it at
+ * boot, the trap entry reloads it), so finding the record is a register
+ * read, and reading one of its fields is one load (see myproc()).
  */
 #ifndef LDX_CPU_H
 #define LDX_CPU_H
@@ -22,10 +24,12 @@ struct proc;
 struct spinlock;
 
 struct cpu {
-  struct proc *proc;      /* running process, or 0 */
-  struct context context; /* swtch() here to enter scheduler() */
-  int noff;               /* depth of push_off() nesting */
-  int intena;             /* were interrupts on before push_off()? */
+  struct proc *proc;        /* running process, or 0 */
+  struct context context;   /* swtch() here to enter scheduler() */
+  struct proc *handed_over; /* switched from directly, lock still held */
+  struct proc *picked;      /* sched()'s choice, for scheduler() to start */
+  int noff;                 /* depth of push_off() nesting */
+  int intena;               /* were interrupts on before push_off()? */
   int hartid;
   int started;           /* set once this hart is up */
   uint64 ticks_seen;     /* timer interrupts taken on this hart */
@@ -39,19 +43,21 @@ struct cpu {
 extern struct cpu cpus[NCPU];
 
 /* This hart's record.  Call with interrupts off (or holding a spinlock),
- * or the process may move to another hart and the answer go stale.
- * Inline: the trap path asks many times per crossing. */
+ * or the process may move to another hart and the answer go stale. */
 static inline struct cpu *
 mycpu(void)
 {
-  return &cpus[r_tp()];
+  return (struct cpu *)r_tp();
 }
 
 /* This hart's id; with interrupts off, for the same reason. */
 static inline int
 cpuid(void)
 {
-  return (int)r_tp();
+  return mycpu()->hartid;
 }
+
+/* Boot, first thing on each hart: point tp at its record. */
+void cpu_enter(uint64 hartid);
 
 #endif

@@ -94,8 +94,8 @@ intr_restore(uint64 s)
   __asm__ volatile("csrs sstatus, %0" ::"r"(s) : "memory");
 }
 
-/* The hart id; the kernel keeps it in tp (user code may change tp, so
- * the trap entry reloads it from the trapframe). */
+/* tp: in the kernel, the address of this hart's struct cpu (cpu.h); user
+ * code may change tp, so the trap entry reloads it from the trapframe. */
 static inline uint64
 r_tp(void)
 {

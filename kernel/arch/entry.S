@@ -5,7 +5,8 @@
  * void _entry(uint64 hartid: a0, uint64 dtb_pa: a1)
  *   The boot hart, whichever OpenSBI's lottery picked.  Sets the trap
  *   table first (a trap before that would go nowhere), takes the boot
- *   stack of its hart id, clears BSS and calls kmain(hartid, dtb_pa).
+ *   stack of its hart id, clears BSS and calls kmain(hartid, dtb_pa),
+ *   whose first act, cpu_enter(), points tp at the hart's struct cpu.
  *   OpenSBI 1.1 now and then lets a second hart in here too (seen when a
  *   hart_start races with that hart's own start-up in OpenSBI), so the
  *   first hart claims the boot with an atomic swap; any later arrival is
@@ -32,7 +33,6 @@ _entry:
         li      t1, 1
         amoswap.w.aqrl t1, t1, (t0)
         bnez    t1, stray               # another hart is booting the kernel
-        mv      tp, a0
         la      sp, boot_stacks
         li      t0, BOOT_STACK_SLOT
         addi    t1, a0, 1
@@ -53,7 +53,6 @@ _secondary_entry:
         csrw    stvec, t0
         li      t0, NCPU
         bgeu    a0, t0, park
-        mv      tp, a0
         la      sp, boot_stacks
         li      t0, BOOT_STACK_SLOT
         addi    t1, a0, 1

@@ -23,9 +23,9 @@
 #define TF_A0 TF_X(10)
 #define TF_A1 TF_X(11)
 #define TF_A7 TF_X(17)
-#define TF_KERNEL_SP (32 * 8)     /* top of this process's kernel stack */
-#define TF_KERNEL_TRAP (33 * 8)   /* address of usertrap() */
-#define TF_KERNEL_HARTID (34 * 8) /* hart the process runs on, for tp */
+#define TF_KERNEL_SP (32 * 8)   /* top of this process's kernel stack */
+#define TF_KERNEL_TRAP (33 * 8) /* address of usertrap() */
+#define TF_KERNEL_CPU (34 * 8)  /* its hart's struct cpu, for tp */
 #define TF_SIZE (35 * 8)
 
 /* struct fpstate: a user program's floating-point registers (kernel/trap/fpu.S). */
@@ -67,7 +67,7 @@ struct trapframe {
   uint64 t3, t4, t5, t6;
   uint64 kernel_sp;
   uint64 kernel_trap;
-  uint64 kernel_hartid;
+  uint64 kernel_cpu;
 };
 
 struct fpstate {
@@ -108,7 +108,7 @@ FRAME_CHECK(trapframe, t3, TF_X(28));
 FRAME_CHECK(trapframe, t6, TF_X(31));
 FRAME_CHECK(trapframe, kernel_sp, TF_KERNEL_SP);
 FRAME_CHECK(trapframe, kernel_trap, TF_KERNEL_TRAP);
-FRAME_CHECK(trapframe, kernel_hartid, TF_KERNEL_HARTID);
+FRAME_CHECK(trapframe, kernel_cpu, TF_KERNEL_CPU);
 _Static_assert(sizeof(struct trapframe) == TF_SIZE, "trapframe size");
 FRAME_CHECK(context, ra, CTX_RA);
 FRAME_CHECK(context, sp, CTX_SP);

@@ -69,7 +69,7 @@ static inline __attribute__((always_inline)) void
 evlog_record(int type, int pid, uint64 arg)
 {
   uint64 s = intr_save(); /* push_off's bookkeeping costs more than this */
-  uint64 h = r_tp();      /* cpuid(), read once */
+  int h = cpuid();
   struct evring *r = &evlog_rings[h];
   uint64 n = r->head;
   struct event *e = &r->ev[n % EVLOG_PER_HART];

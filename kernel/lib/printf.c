@@ -177,7 +177,7 @@ printf(const char *fmt, ...)
     /* Only the panicking hart prints; the others are being stopped. */
     if (holding(hooks->console_lock))
       ;
-    else if (panicking != (int)r_tp() + 1)
+    else if (panicking != cpuid() + 1)
       for (;;)
         wfi();
   }
@@ -274,7 +274,7 @@ panic(const char *fmt, ...)
   va_list ap;
 
   intr_off();
-  int me = (int)r_tp();
+  int me = cpuid();
   va_start(ap, fmt);
   vsnprintf(line, sizeof(line), fmt, ap);
   va_end(ap);

@@ -21,6 +21,7 @@
  *   LOCK_RANK_PRINT   console output (printf may run under any lock)
  * The SANITIZE=1 build checks every acquire against this order and panics
  * naming both locks; the normal build only records the rank.
+ * try_acquire(), which never waits, may take any lock at any time.
  *
  * Sleep locks, which a process may hold across disk I/O, are built on
  * sleep() and so live with the processes (kernel/proc/proc.h).
@@ -29,6 +30,7 @@
 #define LDX_LOCK_H
 
 #include "kernel/types.h"
+#include "kernel/arch/cpu.h" /* holding(): mycpu() */
 
 struct cpu;
 
@@ -58,8 +60,16 @@ struct spinlock {
 void spinlock_init(struct spinlock *lk, const char *name);
 void spinlock_init_ranked(struct spinlock *lk, const char *name, int rank);
 void acquire(struct spinlock *lk);
+int try_acquire(struct spinlock *lk); /* 1: acquired; 0: busy, not taken */
 void release(struct spinlock *lk);
-int holding(struct spinlock *lk);
+
+/* Does this hart hold lk?  Call with interrupts off.  Inline: the
+ * scheduler asserts it on every switch. */
+static inline int
+holding(struct spinlock *lk)
+{
+  return lk->locked && lk->cpu == mycpu();
+}
 void push_off(void);
 void pop_off(void);
 

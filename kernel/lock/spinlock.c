@@ -31,11 +31,13 @@ spinlock_init(struct spinlock *lk, const char *name)
 }
 
 #if SANITIZE
-/* Lock-order checking: this hart's held locks, in acquisition order. */
+/* Lock-order checking: this hart's held locks, in acquisition order.
+ * A lock taken without waiting (try_acquire) cannot deadlock: it is
+ * recorded but not checked (check = 0). */
 static void
-rank_check_acquire(struct cpu *c, struct spinlock *lk)
+rank_check_acquire(struct cpu *c, struct spinlock *lk, int check)
 {
-  for (int i = 0; i < c->nheld; i++)
+  for (int i = 0; check && i < c->nheld; i++)
     if (c->held[i]->rank >= lk->rank)
       panic("lock order: acquiring '%s' (rank %d) while holding '%s' "
             "(rank %d)",
@@ -72,13 +74,31 @@ push_off_cpu(void)
   return c;
 }
 
+/* Is pop_off allowed here?  Interrupts must be off and pushed. */
+static inline int
+pop_off_ok(struct cpu *c)
+{
+  return !intr_get() && c->noff >= 1;
+}
+
+/* A wrong pop_off, or a release of a lock this hart does not hold (lk,
+ * if not 0): say which.  Out of line and in one place, so that release()
+ * needs no stack frame on its way. */
+static void __attribute__((noinline, noreturn))
+lock_misuse(struct cpu *c, struct spinlock *lk)
+{
+  if (lk && !(lk->locked && lk->cpu == c))
+    panic("release: hart does not hold lock '%s'", lk->name);
+  if (intr_get())
+    panic("pop_off: interrupts are on");
+  panic("pop_off: not pushed");
+}
+
 static inline void
 pop_off_cpu(struct cpu *c)
 {
-  if (intr_get())
-    panic("pop_off: interrupts are on");
-  if (c->noff < 1)
-    panic("pop_off: not pushed");
+  if (!pop_off_ok(c))
+    lock_misuse(c, 0);
   c->noff--;
   if (c->noff == 0 && c->intena)
     intr_on();
@@ -91,7 +111,7 @@ acquire(struct spinlock *lk)
   if (lk->locked && lk->cpu == c)
     panic("acquire: hart already holds lock '%s'", lk->name);
 #if SANITIZE
-  rank_check_acquire(c, lk);
+  rank_check_acquire(c, lk, 1);
 #endif
   while (__sync_lock_test_and_set(&lk->locked, 1) != 0)
     ;
@@ -99,26 +119,44 @@ acquire(struct spinlock *lk)
   lk->cpu = c;
 }
 
+/* Acquire lk if it is free, without waiting; 1 if this hart now holds it.
+ * Never waiting, it cannot deadlock, so the lock order does not apply
+ * (the scheduler's direct hand-off, which holds one p->lock, takes the
+ * next process's this way: kernel/proc/sched.c). */
+int
+try_acquire(struct spinlock *lk)
+{
+  struct cpu *c = push_off_cpu();
+  if (lk->locked && lk->cpu == c)
+    panic("try_acquire: hart already holds lock '%s'", lk->name);
+  if (__sync_lock_test_and_set(&lk->locked, 1) != 0) {
+    pop_off_cpu(c);
+    return 0;
+  }
+#if SANITIZE
+  rank_check_acquire(c, lk, 0);
+#endif
+  __sync_synchronize();
+  lk->cpu = c;
+  return 1;
+}
+
 void
 release(struct spinlock *lk)
 {
   struct cpu *c = mycpu();
-  if (!(lk->locked && lk->cpu == c))
-    panic("release: hart does not hold lock '%s'", lk->name);
+  /* Checked before anything changes: pop_off's checks too. */
+  if (!(lk->locked && lk->cpu == c) || !pop_off_ok(c))
+    lock_misuse(c, lk);
 #if SANITIZE
   rank_note_release(c, lk);
 #endif
   lk->cpu = 0;
   __sync_synchronize();
   __sync_lock_release(&lk->locked);
-  pop_off_cpu(c);
-}
-
-/* Does this hart hold lk?  Call with interrupts off. */
-int
-holding(struct spinlock *lk)
-{
-  return lk->locked && lk->cpu == mycpu();
+  c->noff--; /* pop_off_cpu(c), already checked */
+  if (c->noff == 0 && c->intena)
+    intr_on();
 }
 
 void

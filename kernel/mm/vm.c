@@ -51,10 +51,30 @@ alloc_table(void)
   return t;
 }
 
+/* vm_walk from table pt at level on, creating the missing tables. */
+static pte_t *__attribute__((noinline))
+walk_alloc(pagetable_t pt, int level, uint64 va)
+{
+  for (; level > 0; level--) {
+    pte_t *pte = &pt[PX(level, va)];
+    if (*pte & PTE_V) {
+      if (*pte & (PTE_R | PTE_W | PTE_X))
+        return 0; /* a superpage: not used by ldx */
+      pt = (pagetable_t)PTE2PA(*pte);
+    } else {
+      if ((pt = alloc_table()) == 0)
+        return 0;
+      *pte = PA2PTE(pt) | PTE_V;
+    }
+  }
+  return &pt[PX(0, va)];
+}
+
 /*
  * The leaf PTE for va, creating intermediate tables if alloc is set.
  * Returns 0 if va is out of range or a table is missing (or cannot be
- * allocated).
+ * allocated).  The walk through tables that exist makes no call (every
+ * copy to or from user memory walks): walk_alloc makes the missing ones.
  */
 pte_t *
 vm_walk(pagetable_t pt, uint64 va, int alloc)
@@ -62,16 +82,12 @@ vm_walk(pagetable_t pt, uint64 va, int alloc)
   if (va >= MAXVA)
     return 0;
   for (int level = 2; level > 0; level--) {
-    pte_t *pte = &pt[PX(level, va)];
-    if (*pte & PTE_V) {
-      if (*pte & (PTE_R | PTE_W | PTE_X))
-        return 0; /* a superpage: not used by ldx */
-      pt = (pagetable_t)PTE2PA(*pte);
-    } else {
-      if (!alloc || (pt = alloc_table()) == 0)
-        return 0;
-      *pte = PA2PTE(pt) | PTE_V;
-    }
+    pte_t pte = pt[PX(level, va)];
+    if ((pte & PTE_V) == 0)
+      return alloc ? walk_alloc(pt, level, va) : 0;
+    if (pte & (PTE_R | PTE_W | PTE_X))
+      return 0; /* a superpage: not used by ldx */
+    pt = (pagetable_t)PTE2PA(pte);
   }
   return &pt[PX(0, va)];
 }
@@ -356,18 +372,27 @@ uvm_set_lazy_hook(int (*fault_in)(pagetable_t pt, uint64 va))
  * perm, else 0.  This is the one check every copy between user and kernel
  * memory goes through.  A lazy page is allocated here on first use.
  */
+static uint64 __attribute__((noinline))
+user_page_lazy(pagetable_t pt, uint64 va, uint64 need)
+{
+  pte_t *pte = vm_walk(pt, va, 0);
+  if ((pte == 0 || (*pte & PTE_V) == 0) && lazy_hook && lazy_hook(pt, va) == 0)
+    pte = vm_walk(pt, va, 0);
+  if (pte == 0 || (*pte & need) != need)
+    return 0;
+  return PTE2PA(*pte);
+}
+
 static uint64
 user_page(pagetable_t pt, uint64 va, int perm)
 {
   if (va >= USERTOP)
     return 0;
-  pte_t *pte = vm_walk(pt, va, 0);
-  if ((pte == 0 || (*pte & PTE_V) == 0) && lazy_hook && lazy_hook(pt, va) == 0)
-    pte = vm_walk(pt, va, 0);
   uint64 need = PTE_V | PTE_U | perm;
-  if (pte == 0 || (*pte & need) != need)
-    return 0;
-  return PTE2PA(*pte);
+  pte_t *pte = vm_walk(pt, va, 0);
+  if (pte && (*pte & need) == need)
+    return PTE2PA(*pte);
+  return user_page_lazy(pt, va, need); /* or not the user's at all */
 }
 
 #if SANITIZE

@@ -144,7 +144,8 @@ forkret(void)
 {
   static int first = 1;
   struct proc *p = myproc();
-  release(&p->lock); /* taken by scheduler() */
+  sched_landed();
+  release(&p->lock); /* taken by the scheduler's decision (sched.c) */
 
   if (first) {
     /* File-system setup sleeps on disk I/O, so it runs in a process. */

@@ -79,16 +79,18 @@ struct proc {
 
 /*
  * The process running on this hart, or 0.  A process's kernel thread gets
- * itself wherever it runs; interrupts are off between reading tp and
- * reading that hart's proc, so the thread cannot move to another hart in
- * between and read someone else's.
+ * itself wherever it runs: this is one load relative to tp, which always
+ * holds the record of the hart the code runs on, so no interrupt (and no
+ * move to another hart) can come between finding the hart and reading
+ * its proc.
  */
 static inline struct proc *
 myproc(void)
 {
-  uint64 s = intr_save();
-  struct proc *p = mycpu()->proc;
-  intr_restore(s);
+  struct proc *p;
+  __asm__ volatile("ld %0, %1(tp)"
+                   : "=r"(p)
+                   : "i"(__builtin_offsetof(struct cpu, proc)));
   return p;
 }
 
@@ -140,6 +142,7 @@ extern struct proc procs[NPROC];
 void sched_init(void);
 void runqueue_add(struct proc *p);
 void sched(void);
+void sched_landed(void);
 
 /* Sleep on chan, releasing lk while asleep; lk is held again on return. */
 void sleep(void *chan, struct spinlock *lk);

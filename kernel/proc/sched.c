@@ -6,7 +6,16 @@
  * that yields goes to the tail) and switches to it with swtch().  A hart
  * with nothing to run waits in wfi; making a process runnable sends an
  * inter-processor interrupt to one idle hart so it need not wait for its
- * next timer tick.
+ * next timer tick.  rq_pop() is the decision, wherever it is made.
+ *
+ * Direct hand-off: a process that gives the hart up (sched(): it sleeps,
+ * yields or exits) makes the scheduler's decision itself, with the same
+ * rq_pop(), and switches straight to the process chosen, instead of
+ * switching to the scheduler loop only for the loop to switch again.  A
+ * pipe's reader that wakes the writer and sleeps thus hands its hart to
+ * the writer in one switch.  Only when nothing is runnable does the hart
+ * go back to scheduler(), to wait.  The outcome is the loop's: the same
+ * process runs next, picked by the same rq_pop().
  *
  * Address spaces: the scheduler loads the next process's page table with
  * proc_switch_vm(), and mm decides when the TLB must be flushed (vm_load
@@ -16,7 +25,14 @@
  *
  * Locks (order: p->lock -> rq.lock).  p->lock is held across swtch() in
  * both directions: the scheduler takes it before running p, and p holds it
- * when it calls sched() to give the hart back.
+ * when it calls sched() to give the hart back.  In a direct hand-off the
+ * hart holds both processes' locks across the switch; the new process
+ * drops the old one's as it lands (sched_landed).  Holding one p->lock,
+ * sched() only tries the next one's (try_acquire): waiting for it could
+ * deadlock with another hart handing off the other way (two processes
+ * that yield at once, each next in the queue for the other's hart).  If
+ * it is busy, the scheduler loop starts that process instead, after it
+ * has dropped the old one's lock.
  */
 #include "kernel/proc/proc.h"
 #include "kernel/arch/csr.h"
@@ -116,9 +132,47 @@ asleep_mark(struct proc *p, int on)
 /* ---------------------------------------------------------------- switching */
 
 /*
- * Give this hart back to the scheduler.  The caller holds p->lock (and no
- * other lock) and has already changed p->state.  intena belongs to this
- * kernel thread, not to the hart, so it is saved across the switch.
+ * Start p, just taken off the run queue by the scheduler's decision, on
+ * this hart: mark it running, load its address space.  The caller holds
+ * p->lock and then switches to p's context; p drops the lock once it
+ * runs.  from_pid: the process handing the hart over directly, or 0 from
+ * the scheduler loop.
+ */
+static void
+start(struct cpu *c, struct proc *p, int from_pid)
+{
+  if (p->state != RUNNABLE)
+    panic("sched: pid %d on the run queue in state %d", p->pid, p->state);
+  p->state = RUNNING;
+  c->proc = p;
+  proc_switch_vm(p);
+  evlog_record(EV_SWITCH, p->pid, from_pid);
+}
+
+/*
+ * A process's kernel thread has just been switched to (in sched(), or in
+ * forkret() on its first run).  If the process before it handed the hart
+ * over directly, that one's lock is still held: drop it.
+ */
+void
+sched_landed(void)
+{
+  struct cpu *c = mycpu();
+  struct proc *from = c->handed_over;
+  if (from) {
+    c->handed_over = 0;
+    release(&from->lock);
+  }
+}
+
+/*
+ * Give this hart up.  The caller holds p->lock (and no other lock) and
+ * has already changed p->state.  The next process to run is decided here,
+ * as scheduler() would decide it (rq_pop), and this hart switches to it
+ * directly; with nothing runnable it goes back to scheduler() to wait
+ * (and if next's lock is busy, scheduler() starts next).
+ * intena belongs to this kernel thread, not to the hart, so it is saved
+ * across the switch.
  */
 void
 sched(void)
@@ -134,7 +188,21 @@ sched(void)
   if (intr_get())
     panic("sched: interrupts enabled");
   int intena = c->intena;
-  swtch(&p->context, &c->context);
+  struct proc *next = rq_pop();
+  if (next == p) {
+    /* p yielded and is the one to run: it goes on, no switch. */
+    p->state = RUNNING;
+    return;
+  }
+  if (next && try_acquire(&next->lock)) {
+    start(c, next, p->pid);
+    c->handed_over = p; /* next drops p->lock once p's context is saved */
+    swtch(&p->context, &next->context);
+  } else {
+    c->picked = next; /* 0, or the one to start once p->lock is dropped */
+    swtch(&p->context, &c->context); /* to scheduler() */
+  }
+  sched_landed();
   mycpu()->intena = intena;
 }
 
@@ -161,8 +229,11 @@ scheduler(void)
   uint64 me = 1UL << c->hartid;
   c->proc = 0;
   for (;;) {
-    intr_on(); /* let devices interrupt between processes */
-    struct proc *p = rq_pop();
+    intr_on();                  /* let devices interrupt between processes */
+    struct proc *p = c->picked; /* decided by sched(), see there */
+    c->picked = 0;
+    if (p == 0)
+      p = rq_pop();
     if (p == 0) {
       /* Nothing to run.  Announce that we are idle, look once more, then
        * wait: wfi returns on any pending interrupt even with SIE off, so
@@ -177,13 +248,11 @@ scheduler(void)
       continue;
     }
     acquire(&p->lock);
-    if (p->state != RUNNABLE)
-      panic("scheduler: pid %d on the run queue in state %d", p->pid, p->state);
-    p->state = RUNNING;
-    c->proc = p;
-    proc_switch_vm(p);
-    evlog_record(EV_SWITCH, p->pid, 0);
+    start(c, p, 0);
     swtch(&c->context, &p->context); /* the context switch */
+    /* Back from the process that gave the hart up with nothing else to
+     * run: p, or one that p (or its successors) handed the hart to. */
+    p = c->proc;
     evlog_record(EV_SWITCH, 0, p->pid);
     c->proc = 0;
     release(&p->lock);

@@ -162,7 +162,7 @@ usertrap_return(void)
   struct trapframe *tf = p->trapframe;
   tf->kernel_sp = p->kstack + KSTACK_PAGES * PGSIZE;
   tf->kernel_trap = (uint64)usertrap;
-  tf->kernel_hartid = r_tp();
+  tf->kernel_cpu = r_tp(); /* mycpu() */
 
   /* sret goes to user mode (SPP = 0) with interrupts on (SPIE = 1) and
    * the program's floating-point registers in place. */
