@@ -156,6 +156,9 @@ class Image:
         v = self.inode(dnum)
         off = v[4]
         bn = off // BSIZE
+        if bn >= NDIRECT:  # a big (or damaged) size: only direct blocks grow here
+            raise ImageError("directory %d: no direct block for offset %d"
+                             % (dnum, off))
         if v[5 + bn] == 0:
             v[5 + bn] = self.alloc_block()
         pos = v[5 + bn] * BSIZE + off % BSIZE
