@@ -34,19 +34,21 @@ struct superblock {
   uint bmapstart;  /* first free-bitmap block */
 };
 
+/* An inode names its blocks in addrs[NADDRS]: NDIRECT data blocks, then
+ * the indirect block, a block of NINDIRECT more data block numbers. */
 #define NDIRECT 12
 #define NINDIRECT (BSIZE / sizeof(uint))
+#define NADDRS (NDIRECT + 1)
 #define MAXFILE (NDIRECT + NINDIRECT) /* the largest file, in blocks */
 
 /* An inode as stored on disk. */
 struct dinode {
-  short type;  /* T_DIR, T_FILE, T_DEVICE; 0 = free */
-  short major; /* device files only */
-  short minor; /* device files only */
-  short nlink; /* directory entries naming this inode */
-  uint size;   /* bytes of data */
-  uint addrs[NDIRECT +
-             1]; /* data block numbers; the last is the indirect block */
+  short type;         /* T_DIR, T_FILE, T_DEVICE; 0 = free */
+  short major;        /* device files only */
+  short minor;        /* device files only */
+  short nlink;        /* directory entries naming this inode */
+  uint size;          /* bytes of data */
+  uint addrs[NADDRS]; /* block numbers: NDIRECT data blocks, then indirect */
 };
 
 /* The most directory entries one inode may have: nlink is a short.  link()

@@ -43,6 +43,15 @@
  * ("unfinished truncation ..."): the kernel truncates in several
  * transactions, and frees what a crash left at the next boot.
  *
+ * The fs lab's formats (labs/fs/README.md) are checked when the shared
+ * headers say the tree has them, so the student's kernel, mkfs and this
+ * fsck agree by construction: T_SYMLINK (kernel/stat.h) is a symbolic
+ * link, whose data is its target path, 1 to MAXPATH - 1 bytes with no NUL;
+ * NDINDIRECT (kernel/fs.h) adds a doubly-indirect block in
+ * addrs[NDIRECT + 1], a block of indirect blocks, after the indirect one.
+ * Every block they name is claimed like any other, and an index block
+ * none of whose blocks lies below the size counts as past the size.
+ *
  * Robustness: the input may be anything.  Every block number is checked
  * before use, every loop is bounded by the geometry, and directories are
  * walked breadth-first with a visited mark, so cycles end the walk.
@@ -71,6 +80,16 @@
 _Static_assert(sizeof(struct dinode) * IPB == BSIZE, "dinode size");
 _Static_assert(BSIZE % sizeof(struct dirent) == 0, "dirent size");
 _Static_assert(sizeof(struct logheader) == BSIZE, "log header size");
+/* The block layouts this file knows; a header that says otherwise is a
+ * format fsck would misread. */
+#ifdef NDINDIRECT
+_Static_assert(NADDRS == NDIRECT + 2 && NDINDIRECT == NINDIRECT * NINDIRECT &&
+                   MAXFILE == NDIRECT + NINDIRECT + NDINDIRECT,
+               "doubly-indirect layout");
+#else
+_Static_assert(NADDRS == NDIRECT + 1 && MAXFILE == NDIRECT + NINDIRECT,
+               "indirect layout");
+#endif
 
 static const char *path; /* the image file */
 static uint8 *image;     /* its contents */
@@ -369,7 +388,22 @@ write_image(void)
     fatal("%s: write error", path);
 }
 
-/* Record that inum holds block b (its bn'th, or its indirect block). */
+/* Is b a block number fsck may read, in the data area and the file? */
+static int
+readable(uint b)
+{
+  return b >= datastart && b < sb.size && b < nfile;
+}
+
+/* Entry i of index block b; 0 when b is 0 or not readable. */
+static uint
+entry(uint b, uint i)
+{
+  return b != 0 && readable(b) ? ((uint *)block(b))[i] : 0;
+}
+
+/* Record that inum holds block b (its bn'th, or an index block whose
+ * first file block is bn). */
 static int
 claim(uint inum, uint b, const char *what, uint bn)
 {
@@ -396,6 +430,30 @@ claim(uint inum, uint b, const char *what, uint bn)
   return 1;
 }
 
+/*
+ * Claim index block b of inum, whose first file block is bn, and every
+ * block it names: data blocks (depth 1, an indirect block) or indirect
+ * blocks (depth 2, a doubly-indirect block).
+ */
+static void
+claim_index(uint inum, uint b, uint bn, int depth)
+{
+  if (b == 0 ||
+      !claim(inum, b, depth == 1 ? "indirect block" : "doubly-indirect block",
+             bn))
+    return;
+  uint *a = (uint *)block(b);
+  uint span = depth == 1 ? 1 : NINDIRECT; /* file blocks per entry */
+  for (uint j = 0; j < NINDIRECT; j++) {
+    if (a[j] == 0)
+      continue;
+    if (depth == 1)
+      claim(inum, a[j], "block", bn + j);
+    else
+      claim_index(inum, a[j], bn + j * span, depth - 1);
+  }
+}
+
 /* The disk block holding block bn of inode di, 0 if absent or bad. */
 static uint
 bmap(struct dinode *di, uint bn)
@@ -404,17 +462,68 @@ bmap(struct dinode *di, uint bn)
 
   if (bn < NDIRECT) {
     a = di->addrs[bn];
+  } else if (bn < NDIRECT + NINDIRECT) {
+    a = entry(di->addrs[NDIRECT], bn - NDIRECT);
+#ifdef NDINDIRECT
   } else if (bn < MAXFILE) {
-    uint ind = di->addrs[NDIRECT];
-    if (ind < datastart || ind >= sb.size || ind >= nfile)
-      return 0;
-    a = ((uint *)block(ind))[bn - NDIRECT];
+    bn -= NDIRECT + NINDIRECT;
+    a = entry(entry(di->addrs[NDIRECT + 1], bn / NINDIRECT), bn % NINDIRECT);
+#endif
   } else {
     return 0;
   }
-  if (a < datastart || a >= sb.size || a >= nfile)
-    return 0;
-  return a;
+  return readable(a) ? a : 0;
+}
+
+/* Index blocks of di past a size of need blocks: those that map no block
+ * below it (a truncation frees them last). */
+static uint
+index_blocks_past(struct dinode *di, uint need)
+{
+  uint n = need <= NDIRECT && di->addrs[NDIRECT] != 0;
+#ifdef NDINDIRECT
+  uint first = NDIRECT + NINDIRECT, d = di->addrs[NDIRECT + 1];
+  if (d != 0) {
+    n += need <= first;
+    for (uint j = 0; j < NINDIRECT; j++)
+      n += entry(d, j) != 0 && need <= first + j * NINDIRECT;
+  }
+#endif
+  return n;
+}
+
+#ifdef T_SYMLINK
+/* A symbolic link's data is its target: 1 to MAXPATH - 1 bytes, no NUL. */
+static void
+check_symlink(uint inum, struct dinode *di)
+{
+  if (di->size == 0 || di->size >= MAXPATH) {
+    problem("inode %u: symbolic link with a target of %u bytes (want 1 to %d)",
+            inum, di->size, MAXPATH - 1);
+    return;
+  }
+  for (uint off = 0; off < di->size; off++) {
+    uint a = bmap(di, off / BSIZE);
+    if (a == 0)
+      return; /* reported as a missing block */
+    if (block(a)[off % BSIZE] == 0) {
+      problem("inode %u: symbolic link target has a NUL byte at offset %u",
+              inum, off);
+      return;
+    }
+  }
+}
+#endif
+
+/* Is t an inode type of this tree's format? */
+static int
+known_type(int t)
+{
+#ifdef T_SYMLINK
+  if (t == T_SYMLINK)
+    return 1;
+#endif
+  return t == T_DIR || t == T_FILE || t == T_DEVICE;
 }
 
 static const char *typename(int type)
@@ -426,6 +535,10 @@ static const char *typename(int type)
     return "file";
   case T_DEVICE:
     return "device";
+#ifdef T_SYMLINK
+  case T_SYMLINK:
+    return "symbolic link";
+#endif
   }
   return "?";
 }
@@ -439,7 +552,7 @@ check_inodes(void)
 
     if (di->type == 0)
       continue;
-    if (di->type != T_DIR && di->type != T_FILE && di->type != T_DEVICE) {
+    if (!known_type(di->type)) {
       problem("inode %u: bad type %d", inum, di->type);
       continue;
     }
@@ -454,14 +567,10 @@ check_inodes(void)
       if (di->addrs[i] != 0)
         claim(inum, di->addrs[i], "block", i);
     }
-    uint ind = di->addrs[NDIRECT];
-    if (ind != 0 && claim(inum, ind, "indirect block", 0)) {
-      uint *a = (uint *)block(ind);
-      for (uint j = 0; j < NINDIRECT; j++) {
-        if (a[j] != 0)
-          claim(inum, a[j], "block", NDIRECT + j);
-      }
-    }
+    claim_index(inum, di->addrs[NDIRECT], NDIRECT, 1);
+#ifdef NDINDIRECT
+    claim_index(inum, di->addrs[NDIRECT + 1], NDIRECT + NINDIRECT, 2);
+#endif
 
     if (di->size > (uint64)MAXFILE * BSIZE) {
       problem("inode %u: size %u is larger than the largest file (%lu)", inum,
@@ -482,7 +591,7 @@ check_inodes(void)
     uint past = 0;
     for (uint bn = need; bn < MAXFILE; bn++)
       past += bmap(di, bn) != 0;
-    past += need <= NDIRECT && di->addrs[NDIRECT] != 0;
+    past += index_blocks_past(di, need);
     if (past && di->nlink != 0)
       problem("unfinished truncation: inode %u holds %u blocks past its size "
               "%u (the kernel frees them at boot)",
@@ -490,6 +599,10 @@ check_inodes(void)
     if (di->type == T_DIR && di->size % sizeof(struct dirent) != 0)
       problem("inode %u: directory size %u is not a whole number of entries",
               inum, di->size);
+#ifdef T_SYMLINK
+    if (di->type == T_SYMLINK)
+      check_symlink(inum, di);
+#endif
   }
 }
 

@@ -19,13 +19,23 @@ class ImageError(Exception):
 
 
 def _defines(*headers):
-    """{NAME: int} for every `#define NAME <integer>` in the headers."""
+    """{NAME: int} for every `#define NAME <integer>` in the headers, and
+    for every `#define NAME (A + B)` made of names already known and
+    integers (NADDRS)."""
     out = {}
+    sums = []
     for h in headers:
         with open(os.path.join(ROOT, h)) as f:
-            for m in re.finditer(r"(?m)^#define\s+(\w+)\s+(0x[0-9a-fA-F]+|\d+)u?\b",
-                                 f.read()):
-                out[m.group(1)] = int(m.group(2), 0)
+            text = f.read()
+        for m in re.finditer(r"(?m)^#define\s+(\w+)\s+(0x[0-9a-fA-F]+|\d+)u?\b",
+                             text):
+            out[m.group(1)] = int(m.group(2), 0)
+        sums += re.findall(r"(?m)^#define\s+(\w+)\s+\((\w+)\s*\+\s*(\w+)\)",
+                           text)
+    for name, a, b in sums:
+        terms = [out.get(x, int(x) if x.isdigit() else None) for x in (a, b)]
+        if None not in terms:
+            out[name] = terms[0] + terms[1]
     return out
 
 
@@ -34,6 +44,7 @@ BSIZE = _D["BSIZE"]
 ROOTINO = _D["ROOTINO"]
 FSMAGIC = _D["FSMAGIC"]
 NDIRECT = _D["NDIRECT"]
+NADDRS = _D["NADDRS"]  # block numbers in an inode
 DIRSIZ = _D["DIRSIZ"]
 MAXLINK = _D["MAXLINK"]
 FSSIZE = _D["FSSIZE"]
@@ -45,7 +56,7 @@ BPB = BSIZE * 8
 SB_FMT = "<8I"          # magic size nblocks ninodes nlog logstart inodestart bmapstart
 SB_FIELDS = ("magic", "size", "nblocks", "ninodes", "nlog", "logstart",
              "inodestart", "bmapstart")
-DINODE_FMT = "<4hI%dI" % (NDIRECT + 1)  # type major minor nlink size addrs
+DINODE_FMT = "<4hI%dI" % NADDRS  # type major minor nlink size addrs
 DINODE_SIZE = struct.calcsize(DINODE_FMT)
 DIRENT_FMT = "<H%ds" % DIRSIZ
 DIRENT_SIZE = struct.calcsize(DIRENT_FMT)
@@ -125,7 +136,7 @@ class Image:
     def alloc_inode(self, typ):
         for inum in range(ROOTINO, self.ninodes):
             if self.inode(inum)[0] == 0:
-                self.put_inode(inum, [typ, 0, 0, 1, 0] + [0] * (NDIRECT + 1))
+                self.put_inode(inum, [typ, 0, 0, 1, 0] + [0] * NADDRS)
                 return inum
         raise ImageError("test image has no free inode")
 

@@ -178,7 +178,7 @@ class Mutator:
             return
         i = r.choice(cand)
         v = im.inode(i)
-        k = r.choice([0, 3, 4] + [5 + j for j in range(NDIRECT + 1)])
+        k = r.choice([0, 3, 4] + [5 + j for j in range(fsimage.NADDRS)])
         if k == 0:
             new = r.choice([0, T_DIR, T_FILE, T_DEVICE, 4, -1, 0x7fff])
         elif k == 3:

@@ -50,7 +50,7 @@ struct inode {
   short minor;
   short nlink;
   uint size;
-  uint addrs[NDIRECT + 1];
+  uint addrs[NADDRS];
 };
 
 /* An open file. */

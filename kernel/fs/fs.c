@@ -138,8 +138,9 @@ recover_inodes(int dev)
     struct buf *bp = bread(dev, IBLOCK(inum, sb));
     struct dinode *dip = (struct dinode *)bp->data + inum % IPB;
     int orphan = dip->type != 0 && dip->nlink == 0;
-    int excess = dip->type != 0 && dip->addrs[NDIRECT] != 0;
-    for (uint i = size_blocks(dip->size); i < NDIRECT; i++)
+    /* Any indirect block may hold blocks past the size: itrunc looks. */
+    int excess = 0;
+    for (uint i = MIN(size_blocks(dip->size), (uint)NDIRECT); i < NADDRS; i++)
       excess |= dip->type != 0 && dip->addrs[i] != 0;
     brelse(bp);
     if (!orphan && !excess)
