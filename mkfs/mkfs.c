@@ -99,6 +99,46 @@ balloc(const char *what)
   return next_block++;
 }
 
+/* The block number in *slot, allocated first if it is 0. */
+static uint
+slot(uint *p, const char *what)
+{
+  if (*p == 0)
+    *p = balloc(what);
+  return *p;
+}
+
+/* Entry i of index block b, as a slot. */
+static uint *
+entry(uint b, uint i)
+{
+  return (uint *)image[b] + i;
+}
+
+/*
+ * The block holding file block bn of di, allocated (with the index blocks
+ * that lead to it) if absent.  The layouts are kernel/fs.h's: NDIRECT
+ * direct blocks, an indirect block, and with NDINDIRECT (the fs lab) a
+ * doubly-indirect block after it.
+ */
+static uint
+file_block(struct dinode *di, uint bn, const char *what)
+{
+  if (bn < NDIRECT)
+    return slot(&di->addrs[bn], what);
+  bn -= NDIRECT;
+  if (bn < NINDIRECT)
+    return slot(entry(slot(&di->addrs[NDIRECT], what), bn), what);
+#ifdef NDINDIRECT
+  bn -= NINDIRECT;
+  uint ind =
+      slot(entry(slot(&di->addrs[NDIRECT + 1], what), bn / NINDIRECT), what);
+  return slot(entry(ind, bn % NINDIRECT), what);
+#else
+  die("internal error: %s: block %u past the format", what, bn + NDIRECT);
+#endif
+}
+
 /* Append n bytes to inode inum's data; what names it in error messages. */
 static void
 iappend(uint inum, const void *data, uint n, const char *what)
@@ -109,20 +149,7 @@ iappend(uint inum, const void *data, uint n, const char *what)
   if ((uint64)di->size + n > (uint64)MAXFILE * BSIZE)
     die("%s is too large: more than %lu blocks", what, (unsigned long)MAXFILE);
   while (n > 0) {
-    uint bn = di->size / BSIZE;
-    uint addr;
-    if (bn < NDIRECT) {
-      if (di->addrs[bn] == 0)
-        di->addrs[bn] = balloc(what);
-      addr = di->addrs[bn];
-    } else {
-      if (di->addrs[NDIRECT] == 0)
-        di->addrs[NDIRECT] = balloc(what);
-      uint *ind = (uint *)image[di->addrs[NDIRECT]];
-      if (ind[bn - NDIRECT] == 0)
-        ind[bn - NDIRECT] = balloc(what);
-      addr = ind[bn - NDIRECT];
-    }
+    uint addr = file_block(di, di->size / BSIZE, what);
     uint off = di->size % BSIZE;
     uint m = BSIZE - off < n ? BSIZE - off : n;
     memcpy(image[addr] + off, p, m);

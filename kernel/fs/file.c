@@ -148,16 +148,24 @@ fileread(struct file *f, uint64 addr, int n)
 }
 
 /*
- * Data blocks one transaction may write: each also costs at worst a
- * bitmap block, and the inode and the indirect block come on top.
+ * Data blocks one transaction may write, the most that fit in its
+ * MAXOPBLOCKS: each costs at worst a bitmap block, and so does each index
+ * block the run allocates; the inode and the index blocks the run changes
+ * come on top.  With NADDRS - NDIRECT levels of index blocks, a run
+ * allocates at most one per level and changes at most 2 * levels - 1 (the
+ * indirect block; or, with the fs lab's doubly-indirect block, it and the
+ * two of its indirect blocks that a run crossing from one to the next
+ * touches).
  */
 static uint
 blocks_per_op(void)
 {
   uint nbitmap = sb.size / BPB + 1;
+  uint levels = NADDRS - NDIRECT;
   uint d = 1;
 
-  while (d + 1 + MIN(d + 2, nbitmap) + 2 <= MAXOPBLOCKS)
+  while ((d + 1) + 1 + MIN(d + 1 + levels, nbitmap) + (2 * levels - 1) <=
+         MAXOPBLOCKS)
     d++;
   return d;
 }
