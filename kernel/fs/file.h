@@ -32,7 +32,7 @@ struct buf {
   uint refcnt;           /* guarded by the cache lock */
   struct buf *prev;      /* LRU list, guarded by the cache lock */
   struct buf *next;
-  uchar data[BSIZE];
+  uchar data[BSIZE] __attribute__((aligned(8))); /* read as words too */
 };
 
 /* An inode in memory: a copy of struct dinode plus bookkeeping. */
