@@ -163,8 +163,9 @@ kmain(uint64 hartid, uint64 dtb_pa)
       printf("hart %d: could not be started\n", (int)id);
       continue;
     }
+    uint rounds = 0;
     while (!__atomic_load_n(&cpus[id].started, __ATOMIC_ACQUIRE))
-      ;
+      spin_relax(&rounds);
   }
 
   if (bootarg_has("test=panic"))

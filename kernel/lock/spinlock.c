@@ -113,8 +113,9 @@ acquire(struct spinlock *lk)
 #if SANITIZE
   rank_check_acquire(c, lk, 1);
 #endif
+  uint rounds = 0;
   while (__sync_lock_test_and_set(&lk->locked, 1) != 0)
-    ;
+    spin_relax(&rounds);
   __sync_synchronize();
   lk->cpu = c;
 }
