@@ -372,6 +372,11 @@ FORCE:
 bench: deps
 	@$(PYTHON) tests/bench.py $(if $(filter 1,$(ICOUNT)),--icount)
 
+# make bench-harts: the cost per operation of independent work on 1, 2, 4
+# and 8 harts, in the deterministic mode; writes bench-harts.json.
+bench-harts: deps
+	@$(PYTHON) tests/bench.py --harts 1,2,4,8
+
 # make timeline: run a small workload on two harts and draw the kernel's
 # event log as timeline.svg (tools/timeline.py).
 timeline: deps
@@ -383,7 +388,7 @@ timeline: deps
 schedplot: deps
 	@$(PYTHON) tools/schedplot.py --sched $(or $(SCHED),lottery) -o schedplot.svg
 
-.PHONY: bench timeline schedplot
+.PHONY: bench bench-harts timeline schedplot
 
 # ---------------------------------------------------------------- reliability
 # make fuzz: the in-guest system-call fuzzer (user/fuzz/) under the host's

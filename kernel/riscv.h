@@ -45,6 +45,17 @@ r_time(void)
   __asm__ volatile("rdtime %0" : "=r"(x));
   return x;
 }
+
+/* The instret CSR, readable in user mode (scounteren.IR).  Under -icount
+ * it is QEMU's virtual clock: every instruction of every hart, and the
+ * time all harts sit idle (idletime()). */
+static inline uint64
+r_instret(void)
+{
+  uint64 x;
+  __asm__ volatile("rdinstret %0" : "=r"(x));
+  return x;
+}
 #endif
 
 #endif

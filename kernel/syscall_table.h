@@ -136,6 +136,7 @@ SYSCALL(66,     getprocs,  R_INT(int),      (A_ARRAY(struct procinfo *, 1, sizeo
 SYSCALL(67,     evlog,     R_INT(int),      (A_ARRAY(struct event *, 1, sizeof(struct event)), A_COUNT(int)))
 SYSCALL(68,     tracemask, R_INT(int),      (A_MASKIN(const void *, 1), A_LEN(int)))
 SYSCALL(69,     timebase,  R_INT(uint64),   (A_VOID))
+SYSCALL(70,     idletime,  R_INT(uint64),   (A_VOID))
 /* clang-format on */
 
 #ifdef SYSCALL_ALIAS_DEFAULT_

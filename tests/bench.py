@@ -5,6 +5,7 @@
                            [--boots B] [--out FILE.json] [--csv FILE.csv]
                            [--compare OLD.json] [--bootargs ARGS]
                            [--make-var NAME=VALUE ...]
+    python3 tests/bench.py --harts 1,2,4,8 [--only NAME ...]
 
 Boots ldx through tests/harness.py (CPUS=1 by default, so nothing runs
 beside the benchmark), runs user/bench.c in the guest, which times each
@@ -29,9 +30,21 @@ Two modes:
     instructions per operation and repeat exactly from run to run, whatever
     the host's load; they are compared with xv6's instruction counts.
     Boot is the instructions from reset to the start of the bench program.
-    Exception: instret follows QEMU's virtual clock, which also advances
-    while the harts idle waiting for the disk, so the rows that wait for it
-    (DISK_ROWS) include that idle time and are marked.
+    instret follows QEMU's virtual clock, which also advances while every
+    hart idles waiting for the disk, at the host's pace; the guest leaves
+    that time out (idletime(), the kernel's count of it).  The rows that
+    wait for the disk (DISK_ROWS) are marked: where the disk's answers
+    fall still moves them by a few percent.
+
+Hart scaling (make bench-harts, --harts LIST): deterministic mode only.
+  For each hart count N, one boot with N harts runs `bench -p N` on the
+  workloads in HART_ROWS: N independent workers at once, one per hart (N
+  pipe ping-pong pairs, N fork/exec loops, N processes each creating and
+  deleting files in its own directory).  The figure is the instructions of
+  all harts per operation; independent work should cost the same per
+  operation on any number of harts, and the table shows each figure's
+  growth over one hart against HART_TARGET.  QEMU runs the harts one at a
+  time under -icount, so the figures count work, not parallel speed-up.
 
 Each benchmark runs ROUNDS timed rounds of at least 100 ms of guest time
 (user/bench.c); the table shows the median round (the figure compared),
@@ -103,9 +116,22 @@ ROWS = [
 
 # Rows that wait for the disk.  Under -icount, instret follows QEMU's
 # virtual clock, which also advances while every hart sits idle waiting for
-# the disk, as fast as the host completes the request: these figures are
-# marked and are not instruction counts (tools/kprofile.py counts those).
+# the disk, as fast as the host completes the request; user/bench.c leaves
+# that time out (idletime()), but when the answers come (between which
+# instructions, before or after a timer tick) still moves these figures by
+# a few percent, so they are marked.
 DISK_ROWS = {"files", "bigfile", "files+bigfile", "boot"}
+
+# Hart scaling: the workloads `bench -p N` runs, and the most each one's
+# cost per operation may grow from 1 hart to any count (1.10: "flat").
+HART_ROWS = [
+    ("pipe", "pipe round trip, one pair per hart"),
+    ("fork", "fork+exit+wait, one loop per hart"),
+    ("exec", "fork+exec+wait, one loop per hart"),
+    ("files", "create/write/read/delete, one directory per hart"),
+]
+HART_TARGET = {"pipe": 1.10, "fork": 1.10, "exec": 1.10, "files": 1.5}
+PARLINE = re.compile(r"(?m)^bench-par (\S+) (\d+) (\d+) (\d+) (\d+)\s*$")
 
 LINE = re.compile(r"(?m)^bench (\S+) (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+)"
                   r" (\d+)\s*$")
@@ -249,6 +275,19 @@ def verdict(name, value, icount):
         (ratio <= t) if t else None
 
 
+def format_rows(rows):
+    """Rows of cells (the first the heading) as aligned text: the first two
+    columns to the left, the figures to the right."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = []
+    for i, r in enumerate(rows):
+        lines.append("  ".join(c.ljust(w) if j < 2 else c.rjust(w)
+                               for j, (c, w) in enumerate(zip(r, widths))))
+        if i == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
 def table(results, icount, old=None):
     if icount:
         head = ["benchmark", "what", "instructions", "xv6", "ratio",
@@ -280,14 +319,7 @@ def table(results, icount, old=None):
             else:
                 row += ["-", "-"]
         rows.append(row)
-    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
-    lines = []
-    for i, r in enumerate(rows):
-        lines.append("  ".join(c.ljust(w) if j < 2 else c.rjust(w)
-                               for j, (c, w) in enumerate(zip(r, widths))))
-        if i == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return format_rows(rows)
 
 
 def write_files(results, meta, icount, json_path, csv_path):
@@ -315,6 +347,90 @@ def write_files(results, meta, icount, json_path, csv_path):
                             "" if ref is None else "%g" % ref,
                             "" if ratio is None else "%.4f" % ratio,
                             "" if met is None else int(met)])
+
+
+def run_harts(args, counts):
+    """Boot once per hart count, run `bench -p N`; return {name: {N: insns
+    per op}} and the failures seen."""
+    names = args.only or [n for n, _ in HART_ROWS]
+    make_vars = {"ICOUNT": "1"}
+    make_vars.update(dict(v.split("=", 1) for v in args.make_var))
+    harness.build(make_vars)
+    figures, failures = {}, {}
+    for n in counts:
+        print("bench: %d hart%s, `bench -p %d %s`..."
+              % (n, "" if n == 1 else "s", n, " ".join(names)), flush=True)
+        m = harness.boot("bench-harts%d" % n, cpus=n, bootargs=args.bootargs,
+                         make_vars=make_vars)
+        with m:
+            m.wait_prompt(120)
+            start = m.mark()
+            m.send("bench -p %d %s" % (n, " ".join(names)))
+            m.expect(r"(?m)^bench: done", args.timeout)
+            text = m.output[start:]
+        for mt in PARLINE.finditer(text):
+            figures.setdefault(mt.group(1), {})[n] = int(mt.group(4))
+        for mt in FAILED.finditer(text):
+            failures["%s/%d" % (mt.group(1), n)] = mt.group(2)
+    return figures, failures
+
+
+def harts_table(figures, counts):
+    head = ["benchmark", "what"] + ["%d hart%s" % (n, "" if n == 1 else "s")
+                                    for n in counts] + ["growth", "target",
+                                                        "met"]
+    rows = [head]
+    for name, what in HART_ROWS:
+        f = figures.get(name)
+        if not f:
+            continue
+        row = [name, what] + [fmt_count(f.get(n)) for n in counts]
+        base = f.get(counts[0])
+        growth = max(f.values()) / base if base else None
+        t = HART_TARGET[name]
+        row += ["-" if growth is None else "%.2fx" % growth, "<= %.2fx" % t,
+                "-" if growth is None else ("yes" if growth <= t else "NO")]
+        rows.append(row)
+    return format_rows(rows)
+
+
+def main_harts(args):
+    try:
+        counts = [int(c) for c in args.harts.split(",")]
+    except ValueError:
+        counts = []
+    if not counts or min(counts) < 1 or max(counts) > 8:
+        print("bench: --harts wants hart counts 1-8, like 1,2,4,8")
+        return 1
+    unknown = set(args.only) - {n for n, _ in HART_ROWS}
+    if unknown:
+        print("bench: no parallel form for %s" % " ".join(sorted(unknown)))
+        return 1
+    harness.install_signal_handlers()
+    t0 = time.monotonic()
+    try:
+        figures, failures = run_harts(args, counts)
+    except harness.TestFailure as e:
+        print("bench: FAILED: %s" % e)
+        return 1
+    print()
+    print("Deterministic mode (QEMU -icount shift=0): instructions of all "
+          "harts per operation,\nN workers on N harts; growth = the largest "
+          "figure / the first.")
+    print()
+    print(harts_table(figures, counts))
+    for name, why in sorted(failures.items()):
+        print("bench: %s FAILED in the guest: %s" % (name, why))
+    meta = dict(date=datetime.datetime.now().isoformat(timespec="seconds"),
+                mode="icount-harts", commit=git_describe(), harts=counts,
+                host_cpu=host_cpu(), failures=failures)
+    with open(args.out, "w") as f:
+        json.dump(dict(meta, results=figures, targets=HART_TARGET), f,
+                  indent=2, sort_keys=True)
+        f.write("\n")
+    print("\nbench: %d boots in %.0f s; results in %s"
+          % (len(counts), time.monotonic() - t0, os.path.relpath(args.out)))
+    return 1 if failures or not figures else 0
 
 
 def main():
@@ -345,7 +461,14 @@ def main():
                     help="build variable, e.g. QUANTUM_MS=5 (repeatable)")
     ap.add_argument("--timeout", type=int, default=900,
                     help="seconds to wait for the guest (default 900)")
+    ap.add_argument("--harts", metavar="LIST",
+                    help="hart scaling instead: hart counts, like 1,2,4,8 "
+                         "(deterministic mode; make bench-harts)")
     args = ap.parse_args()
+    if args.harts:
+        if args.out == ap.get_default("out"):
+            args.out = os.path.join(ROOT, "bench-harts.json")
+        return main_harts(args)
     for v in args.make_var:
         if "=" not in v:
             ap.error("--make-var wants NAME=VALUE, not %r" % v)
@@ -389,9 +512,9 @@ def main():
     print()
     print(table(results, args.icount, old))
     if args.icount and DISK_ROWS & set(results):
-        print("* waits for the disk: the count includes idle time, which "
-              "follows the host\n  (tools/kprofile.py counts the "
-              "instructions themselves)")
+        print("* waits for the disk: the time every hart sat idle is left "
+              "out, but when the\n  disk answers moves the count by a few "
+              "percent")
     for name, why in sorted(failures.items()):
         print("bench: %s FAILED in the guest: %s" % (name, why))
     load = max(load_before, os.getloadavg()[0])

@@ -50,3 +50,34 @@ def bench_reports_iterations(t):
     want = g["median_us"] * 1000 / ((cals[0] + cals[1]) / 2)
     check(abs(g["iters"] - want) < 1e-6 * want, "iterations miscomputed")
     check(results["boot"]["iters"] == 0.2e9 / cals[0], "boot miscomputed")
+
+
+@test()
+def bench_icount_several_harts(t):
+    """The deterministic mode works on several harts: a hart spinning on a
+    lock gives up its turn (QEMU runs one hart at a time; two harts once
+    took 40 G instructions to boot), and a figure that waits for the disk
+    leaves out the time every hart sat idle (idletime()), so two runs of
+    the file workload agree (without it they differed by 2x)."""
+    m = t.boot(cpus=4, make_vars={"ICOUNT": "1"})
+    m.wait_prompt(60)
+    out = m.run("bench -p 4 -n 50 pipe", 60)
+    start = bench.START.search(out)
+    check(start and int(start.group(1)) < 200 * 1000 * 1000,
+          "4 harts took too long to boot: %r" % out)
+    par = bench.PARLINE.search(out)
+    check(par and par.group(1) == "pipe" and int(par.group(3)) == 200,
+          "no 4-worker pipe figure in %r" % out)
+    figures = []
+    for _ in range(2):
+        out = m.run("bench -p 2 -n 5 files", 120)
+        par = bench.PARLINE.search(out)
+        check(par, "no file figure in %r" % out)
+        insns, ns = int(par.group(4)), int(par.group(5))
+        # Guest time (one ns an instruction) includes the waits for the
+        # disk, which take longer than the instructions themselves.
+        check(insns * 2 <= ns, "the file workload's %d instructions per op "
+              "include the idle time (%d ns per op)" % (insns, ns))
+        figures.append(insns)
+    check(max(figures) <= min(figures) * 1.1,
+          "two runs of the file workload: %r instructions per op" % figures)

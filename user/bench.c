@@ -36,15 +36,18 @@
  * OPS and TOTAL_US sum every timed round; PER_OP_US = TOTAL_US / OPS;
  * BEST_US and MEDIAN_US are the per-op times of the fastest and of the
  * median round; MEDIAN_INSN is the instret counter's advance per op in
- * the median round.  That counter means something only when QEMU runs
- * with -icount (make bench ICOUNT=1): it then counts the instructions
- * every hart executed; otherwise QEMU feeds it from the host's cycle
- * counter and the host ignores it.  On a busy host the median is the figure to trust: the
+ * the median round, less the time every hart sat idle (idletime()).  That
+ * counter means something only when QEMU runs with -icount (make bench
+ * ICOUNT=1): it then follows QEMU's virtual clock, which advances by one
+ * for each instruction any hart executes and also while every hart waits
+ * for the disk (at the host's pace, hence the subtraction), so the figure
+ * counts the instructions every hart executed; otherwise QEMU feeds it
+ * from the host's cycle counter and the host ignores it.  On a busy host the median is the figure to trust: the
  * mean takes every moment QEMU lost its host CPU.  A benchmark whose
  * work went wrong (a short read, bad data, a failed fork) prints
  *   bench NAME FAIL why
- * instead.  The first line is "bench-start INSNS", instret when main()
- * starts; the last line is "bench: done".  Exit status 1 if any failed.
+ * instead.  The first line is "bench-start INSNS", the same count from
+ * reset to main()'s start; the last line is "bench: done".  Exit status 1 if any failed.
  *
  * The program keeps its own memory small (4 KiB buffers, no malloc),
  * because fork copies it and the fork figures should be those of a small
@@ -74,13 +77,29 @@ static char buf[CHUNK];
 static char rbuf[CHUNK];
 static char failmsg[64];
 
-/* Instructions retired (under -icount: by every hart; see the top). */
-static inline uint64
-instret(void)
+/* A reading of the counters busy() subtracts. */
+struct count {
+  uint64 insns, idle;
+};
+
+/* Start a count: idletime() first, so its call falls outside. */
+static struct count
+count_start(void)
 {
-  uint64 n;
-  __asm__ volatile("rdinstret %0" : "=r"(n));
-  return n;
+  struct count c;
+  c.idle = idletime();
+  c.insns = r_instret();
+  return c;
+}
+
+/* instret's advance since c less the time every hart sat idle (which,
+ * under -icount, QEMU's clock spends waiting for the disk at the host's
+ * pace): under -icount, the instructions every hart executed. */
+static uint64
+busy(struct count c)
+{
+  uint64 insns = r_instret() - c.insns;
+  return insns - (idletime() - c.idle);
 }
 
 /* Record why a benchmark failed; the op functions return -1 after it. */
@@ -342,10 +361,11 @@ struct round {
 static int
 round_of(const struct bench *b, int n, struct round *t)
 {
-  uint64 i0 = instret(), t0 = r_time();
+  struct count c0 = count_start();
+  uint64 t0 = r_time();
   int r = b->op(n);
   t->ticks = r_time() - t0;
-  t->insns = instret() - i0;
+  t->insns = busy(c0);
   return r;
 }
 
@@ -392,8 +412,8 @@ failed:
  * -p N: N workers at once, each in its own process (and, for files, its
  * own directory p0, p1, ...) doing b->par ops (or -n OPS).  Prints
  *   bench-par NAME N OPS INSN_PER_OP NS_PER_OP
- * where OPS counts every worker's ops and INSN_PER_OP is instret's advance
- * (all harts, under -icount) per op: with independent work on N harts it
+ * where OPS counts every worker's ops and INSN_PER_OP is the instructions
+ * of all harts (busy(), under -icount) per op: with independent work on N harts it
  * stays flat when nothing in the kernel serialises the workers.
  */
 static int
@@ -405,7 +425,8 @@ run_parallel(const struct bench *b, int nworkers, int n)
       if (mkdir(dir) < 0)
         return fail("mkdir");
   failmsg[0] = '\0';
-  uint64 i0 = instret(), t0 = r_time();
+  struct count c0 = count_start();
+  uint64 t0 = r_time();
   for (int w = 0; w < nworkers; w++) {
     int pid = fork();
     if (pid < 0)
@@ -423,7 +444,7 @@ run_parallel(const struct bench *b, int nworkers, int n)
     if (wait(&status) < 0 || status != 0)
       ok = 0;
   }
-  uint64 insns = instret() - i0, ticks = r_time() - t0;
+  uint64 ticks = r_time() - t0, insns = busy(c0);
   if (b->op == op_files)
     for (dir[1] = '0'; dir[1] < '0' + nworkers; dir[1]++)
       unlink(dir);
@@ -479,7 +500,7 @@ main(int argc, char *argv[])
 
   /* Under -icount: every instruction from reset (OpenSBI, boot, init, the
    * shell, this command's fork and exec) up to here. */
-  printf("bench-start %lu\n", instret());
+  printf("bench-start %lu\n", r_instret() - idletime());
   int failed = 0;
   if (!once && !par)
     run(&calibration, LOOPROUNDS);

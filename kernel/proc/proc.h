@@ -149,6 +149,8 @@ void sleep(void *chan, struct spinlock *lk);
 void wakeup(void *chan);
 void yield(void);
 __attribute__((noreturn)) void scheduler(void);
+/* Instret units with every hart idle, since boot (idletime()). */
+uint64 sched_idletime(void);
 /* Load p's page table on this hart; p's mappings changed (vm_load). */
 void proc_switch_vm(struct proc *p);
 void proc_tlb_changed(struct proc *p);

@@ -218,6 +218,47 @@ yield(void)
   release(&p->lock);
 }
 
+/* ---------------------------------------------------------------- idle time */
+
+/*
+ * Time during which every hart sat idle, in the instret counter's units
+ * (idletime()).  Under -icount that counter is QEMU's virtual clock, which
+ * advances by the instructions of whichever hart runs (QEMU runs one at a
+ * time) and also while all of them wait in wfi for the disk, as fast as the
+ * host answers; bench subtracts this time to count instructions only.
+ */
+static struct {
+  struct spinlock lock;
+  int harts;    /* harts in their scheduler loop */
+  int idle;     /* ... of which idle */
+  uint64 since; /* instret when the last of them went idle */
+  uint64 total; /* instret units with every hart idle */
+} allidle = {.lock = SPINLOCK_INIT("allidle", LOCK_RANK_DEFAULT)};
+
+/* This hart goes idle (d = 1), wakes (d = -1) or joins (d = 0). */
+static void
+allidle_change(int d)
+{
+  acquire(&allidle.lock);
+  if (d == 0)
+    allidle.harts++;
+  else if (d < 0 && allidle.idle-- == allidle.harts)
+    allidle.total += csr_read(instret) - allidle.since;
+  else if (d > 0 && ++allidle.idle == allidle.harts)
+    allidle.since = csr_read(instret);
+  release(&allidle.lock);
+}
+
+/* Instret units spent with every hart idle since boot (idletime()). */
+uint64
+sched_idletime(void)
+{
+  acquire(&allidle.lock);
+  uint64 t = allidle.total;
+  release(&allidle.lock);
+  return t;
+}
+
 /*
  * The per-hart scheduler loop: decide who runs next and switch to it.
  * It never returns.  It runs on the hart's boot stack.
@@ -228,6 +269,7 @@ scheduler(void)
   struct cpu *c = mycpu();
   uint64 me = 1UL << c->hartid;
   c->proc = 0;
+  allidle_change(0);
   for (;;) {
     intr_on();                  /* let devices interrupt between processes */
     struct proc *p = c->picked; /* decided by sched(), see there */
@@ -239,12 +281,14 @@ scheduler(void)
        * wait: wfi returns on any pending interrupt even with SIE off, so
        * a wake-up IPI sent after the check is not lost. */
       intr_off();
+      allidle_change(1);
       __sync_fetch_and_or(&idle_harts, me);
       /* A look without the lock: a process queued after this load
        * finds our bit in idle_harts and sends the IPI wfi waits for. */
       if (__atomic_load_n(&rq.head, __ATOMIC_ACQUIRE) == 0)
         wfi();
       __sync_fetch_and_and(&idle_harts, ~me);
+      allidle_change(-1);
       continue;
     }
     acquire(&p->lock);

@@ -305,10 +305,16 @@ t_getprocs(void)
   uint64 hz = timebase(), t0 = r_time();
   if (hz < 1000)
     fail("timebase() returned %lu", hz);
+  /* idletime() counts instret while every hart is idle: the sleep leaves
+   * them idle for a while, and that while is within instret's advance. */
+  uint64 idle0 = idletime(), in0 = r_instret();
   sleep(2 * TICKS_PER_SEC);
-  uint64 t1 = r_time();
+  uint64 t1 = r_time(), in1 = r_instret(), idle1 = idletime();
   if (t1 - t0 < 2 * hz * 9 / 10 || t1 - t0 > 2 * hz * 19 / 10)
     fail("a 2 s sleep took %lu time units at timebase() %lu Hz", t1 - t0, hz);
+  if (idle1 <= idle0 || idle1 - idle0 > in1 - in0)
+    fail("idletime() went from %lu to %lu while instret advanced %lu", idle0,
+         idle1, in1 - in0);
 }
 
 /* getprocs copies whole records: every byte after a name's NUL is 0,
