@@ -4,9 +4,10 @@
  * The scheduler's decision: every hart runs scheduler(), which takes the
  * process at the head of one shared FIFO run queue (round robin: a process
  * that yields goes to the tail) and switches to it with swtch().  A hart
- * with nothing to run waits in wfi; making a process runnable sends an
- * inter-processor interrupt to one idle hart so it need not wait for its
- * next timer tick.  rq_pop() is the decision, wherever it is made.
+ * with nothing to run waits in wfi.  Making a process runnable while more
+ * processes wait than harts are busy sends an inter-processor interrupt
+ * to one idle hart so it need not wait for its next timer tick (see
+ * runqueue_add).  rq_pop() is the decision, wherever it is made.
  *
  * Direct hand-off: a process that gives the hart up (sched(): it sleeps,
  * yields or exits) makes the scheduler's decision itself, with the same
@@ -44,6 +45,7 @@
 static struct {
   struct spinlock lock;
   struct proc *head, *tail;
+  int len; /* processes on the queue */
 } rq;
 static volatile uint64 idle_harts; /* bit per hart id waiting in wfi */
 _Static_assert(NCPU <= 64, "idle_harts has one bit (1UL << hartid) per hart");
@@ -54,14 +56,39 @@ sched_init(void)
   spinlock_init_ranked(&rq.lock, "runqueue", LOCK_RANK_RUNQ);
 }
 
+/*
+ * Time during which every hart sat idle, in the instret counter's units
+ * (idletime()).  Under -icount that counter is QEMU's virtual clock, which
+ * advances by the instructions of whichever hart runs (QEMU runs one at a
+ * time) and also while all of them wait in wfi for the disk, as fast as the
+ * host answers; bench subtracts this time to count instructions only.
+ */
+static struct {
+  struct spinlock lock;
+  int harts;    /* harts in their scheduler loop */
+  int idle;     /* ... of which idle */
+  uint64 since; /* instret when the last of them went idle */
+  uint64 total; /* instret units with every hart idle */
+} allidle = {.lock = SPINLOCK_INIT("allidle", LOCK_RANK_DEFAULT)};
+
 /* ---------------------------------------------------------------- run queue */
 
-/* Append p (RUNNABLE, p->lock held) and wake an idle hart to run it. */
+/*
+ * Append p (RUNNABLE, p->lock held); if more processes wait than there
+ * are busy harts, wake an idle hart to run one of them.  One waiting
+ * process per busy hart is left to that hart: whoever makes a process
+ * runnable mostly gives the hart up soon after (a pipe writer goes on to
+ * read and sleeps, a parent waits, a yield is a switch), and an idle hart
+ * looks at the queue at its next timer tick anyway.  An IPI goes through
+ * OpenSBI on both harts: it was a fifth of a pipe round trip's
+ * instructions on two harts.
+ */
 void
 runqueue_add(struct proc *p)
 {
   assert(holding(&p->lock));
   acquire(&rq.lock);
+  int waiting = ++rq.len;
   p->runnext = 0;
   if (rq.tail)
     rq.tail->runnext = p;
@@ -70,8 +97,12 @@ runqueue_add(struct proc *p)
   rq.tail = p;
   release(&rq.lock);
 
+  /* A look without allidle's lock: a stale count costs an IPI or a
+   * tick's wait, nothing more. */
+  int busy = __atomic_load_n(&allidle.harts, __ATOMIC_RELAXED) -
+             __atomic_load_n(&allidle.idle, __ATOMIC_RELAXED);
   uint64 idle = idle_harts & ~(1UL << cpuid());
-  if (idle)
+  if (idle && waiting > busy)
     sbi_send_ipi(idle & -idle); /* the lowest idle hart */
 }
 
@@ -82,6 +113,7 @@ rq_pop(void)
   struct proc *p = rq.head;
   if (p) {
     rq.head = p->runnext;
+    rq.len--;
     if (rq.head == 0)
       rq.tail = 0;
   }
@@ -219,21 +251,6 @@ yield(void)
 }
 
 /* ---------------------------------------------------------------- idle time */
-
-/*
- * Time during which every hart sat idle, in the instret counter's units
- * (idletime()).  Under -icount that counter is QEMU's virtual clock, which
- * advances by the instructions of whichever hart runs (QEMU runs one at a
- * time) and also while all of them wait in wfi for the disk, as fast as the
- * host answers; bench subtracts this time to count instructions only.
- */
-static struct {
-  struct spinlock lock;
-  int harts;    /* harts in their scheduler loop */
-  int idle;     /* ... of which idle */
-  uint64 since; /* instret when the last of them went idle */
-  uint64 total; /* instret units with every hart idle */
-} allidle = {.lock = SPINLOCK_INIT("allidle", LOCK_RANK_DEFAULT)};
 
 /* This hart goes idle (d = 1), wakes (d = -1) or joins (d = 0). */
 static void
