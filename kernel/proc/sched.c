@@ -144,21 +144,37 @@ proc_tlb_changed(struct proc *p)
 
 /* ---------------------------------------------------------------- sleepers */
 
-/* One bit per process slot that is (or just was) SLEEPING, so wakeup()
- * looks at sleepers only.  A bit changes only under its process's lock; a
- * bit left set for a process that is awake costs wakeup one look. */
+/* One bit per process slot that is (or just was) SLEEPING, in one of
+ * ASLEEP_SETS sets chosen by its channel, so wakeup(chan) looks only at
+ * the sleepers whose channel is in chan's set: most wake-ups find their
+ * set empty at once.  A bit is set and cleared in the set of p->chan, and
+ * changes only under p->lock; a bit left set for a process that is awake
+ * (a kill woke it) costs wakeup one look. */
+#define ASLEEP_SET_BITS 6
+#define ASLEEP_SETS (1 << ASLEEP_SET_BITS)
 #define ASLEEP_WORDS ((NPROC + 63) / 64)
-static uint64 asleep[ASLEEP_WORDS];
+static uint64 asleep[ASLEEP_SETS][ASLEEP_WORDS];
 
-static void
+/* chan's set: a multiplicative (Fibonacci) hash of the address, whose
+ * top bits depend on all of it.  Channels are kernel addresses, some only
+ * 4 bytes apart (a pipe's two counters), so bits 0-1 are dropped. */
+static inline uint64 *
+asleep_set(void *chan)
+{
+  uint32 h = (uint32)((uint64)chan >> 2) * 0x9E3779B1u;
+  return asleep[h >> (32 - ASLEEP_SET_BITS)];
+}
+
+static inline void
 asleep_mark(struct proc *p, int on)
 {
+  uint64 *set = asleep_set(p->chan);
   int i = p - procs;
   uint64 bit = 1UL << (i % 64);
   if (on)
-    __atomic_fetch_or(&asleep[i / 64], bit, __ATOMIC_RELAXED);
+    __atomic_fetch_or(&set[i / 64], bit, __ATOMIC_RELAXED);
   else
-    __atomic_fetch_and(&asleep[i / 64], ~bit, __ATOMIC_RELAXED);
+    __atomic_fetch_and(&set[i / 64], ~bit, __ATOMIC_RELAXED);
 }
 
 /* ---------------------------------------------------------------- switching */
@@ -341,18 +357,13 @@ sleep(void *chan, struct spinlock *lk)
   acquire(lk);
 }
 
-/*
- * Wake every process sleeping on chan.  The caller holds the lock its
- * sleepers passed to sleep(), so the unlocked first look at the bitmap,
- * state and chan is safe (see sleep); the look is confirmed under p->lock.
- * Only slots marked asleep are looked at, not all NPROC.
- */
-void
-wakeup(void *chan)
+/* wakeup()'s search of chan's set, which has a bit set: out of line, so
+ * that the common wake-up with nobody asleep in the set needs no frame. */
+static void __attribute__((noinline)) wake_set(void *chan, uint64 *set)
 {
   struct proc *me = myproc();
   for (int w = 0; w < ASLEEP_WORDS; w++) {
-    uint64 bits = __atomic_load_n(&asleep[w], __ATOMIC_RELAXED);
+    uint64 bits = __atomic_load_n(&set[w], __ATOMIC_RELAXED);
     for (int i = w * 64; bits; i++, bits >>= 1) {
       while ((bits & 0xff) == 0) { /* skip empty bytes at once */
         bits >>= 8;
@@ -370,6 +381,24 @@ wakeup(void *chan)
         runqueue_add(p);
       }
       release(&p->lock);
+    }
+  }
+}
+
+/*
+ * Wake every process sleeping on chan.  The caller holds the lock its
+ * sleepers passed to sleep(), so the unlocked first look at the bitmap,
+ * state and chan is safe (see sleep); the look is confirmed under p->lock.
+ * Only slots marked asleep in chan's set are looked at, not all NPROC.
+ */
+void
+wakeup(void *chan)
+{
+  uint64 *set = asleep_set(chan);
+  for (int w = 0; w < ASLEEP_WORDS; w++) {
+    if (__atomic_load_n(&set[w], __ATOMIC_RELAXED)) {
+      wake_set(chan, set);
+      return;
     }
   }
 }
