@@ -14,6 +14,7 @@
 #include "kernel/fcntl.h"
 #include "kernel/riscv.h"
 #include "kernel/stat.h"
+#include "kernel/fs.h"
 #include "user/user.h"
 #include "labs/labtest.h"
 
@@ -574,6 +575,11 @@ t_kernel(void)
   fd = xopen("mm-dst", O_RDONLY);
   q = xmmap(PGSIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0, "mm-dst");
   close(fd);
+  /* The page must come from the disk, not the block cache, while the
+   * pipe's lock is held: push its blocks out first. */
+  makefile("mm-evict", 2 * NBUF * BSIZE);
+  file_bytes("mm-evict", 2 * NBUF * BSIZE - PGSIZE, PGSIZE);
+  unlink("mm-evict");
   expect(read(pfd[0], q, 64) == 64, "read() from a pipe into an untouched "
                                     "mapping failed");
   check_map(q, 64, PGSIZE, 2 * PGSIZE, "a mapping a pipe was read into");
