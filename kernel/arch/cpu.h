@@ -28,6 +28,8 @@ struct cpu {
   struct context context;   /* swtch() here to enter scheduler() */
   struct proc *handed_over; /* switched from directly, lock still held */
   struct proc *picked;      /* sched()'s choice, for scheduler() to start */
+  struct proc *woken;       /* woken here while every hart was busy: runs
+                               next (sched.c, runqueue_add) */
   int noff;                 /* depth of push_off() nesting */
   int intena;               /* were interrupts on before push_off()? */
   int hartid;

@@ -138,22 +138,35 @@ wfi(void)
 }
 
 /*
- * One round of a spin-wait (a lock, a flag another hart will set).  After
- * SPIN_YIELD_ROUNDS rounds the hart gives up its turn: it pends a software
- * interrupt on itself and waits in wfi, which returns at once because an
- * interrupt enabled in sie is pending (even with sstatus.SIE off); the
- * pending bit is later taken as a spurious wake-up, which costs one trap.
+ * Give other harts a turn: pend a software interrupt on this hart and wait
+ * in wfi, which returns at once because an interrupt enabled in sie is
+ * pending (even with sstatus.SIE off); the pending bit is later taken as a
+ * spurious wake-up, which costs one trap.  On hardware, where the harts
+ * run at once, it is a short pause.
  *
  * Why: QEMU's round-robin TCG, which -icount (make bench ICOUNT=1) uses,
  * runs one hart at a time and moves to the next only when the running one
- * halts in wfi or its time slice (up to a timer quantum) runs out; a hart
- * spinning for a lock whose holder QEMU is not running would burn its
- * whole slice, and a boot on two harts took 40 G instructions instead of
- * 26 M.  A fence or a CSR read does not end the turn (QEMU ends the
- * translation block but stays on the hart); wfi does.  On hardware the
- * wfi is a short pause.  Before trap set-up enables the software
- * interrupt (sie.SSIE) wfi could sleep for good, so it is skipped then.
- * *rounds counts the caller's rounds; start it at 0.
+ * halts in wfi or its time slice (up to a timer quantum) runs out.  A
+ * fence or a CSR read does not end the turn (QEMU ends the translation
+ * block but stays on the hart); wfi does.  Before trap set-up enables the
+ * software interrupt (sie.SSIE) wfi could sleep for good, so it is skipped
+ * then.
+ */
+static inline void
+hart_pause(void)
+{
+  if (csr_read(sie) & SIE_SSIE) {
+    csr_set(sip, SIE_SSIE);
+    wfi();
+  }
+}
+
+/*
+ * One round of a spin-wait (a lock, a flag another hart will set): after
+ * SPIN_YIELD_ROUNDS rounds, hart_pause().  Under -icount a hart spinning
+ * on a lock whose holder QEMU was not running burnt its whole time slice:
+ * a boot on two harts took 40 G instructions instead of 26 M.  *rounds
+ * counts the caller's rounds; start it at 0.
  */
 #define SPIN_YIELD_ROUNDS 32
 static inline void
@@ -162,10 +175,7 @@ spin_relax(uint *rounds)
   if (++*rounds < SPIN_YIELD_ROUNDS)
     return;
   *rounds = 0;
-  if (csr_read(sie) & SIE_SSIE) {
-    csr_set(sip, SIE_SSIE);
-    wfi();
-  }
+  hart_pause();
 }
 #endif
 

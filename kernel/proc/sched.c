@@ -74,19 +74,44 @@ static struct {
 /* ---------------------------------------------------------------- run queue */
 
 /*
- * Append p (RUNNABLE, p->lock held); if more processes wait than there
- * are busy harts, wake an idle hart to run one of them.  One waiting
- * process per busy hart is left to that hart: whoever makes a process
- * runnable mostly gives the hart up soon after (a pipe writer goes on to
- * read and sleeps, a parent waits, a yield is a switch), and an idle hart
- * looks at the queue at its next timer tick anyway.  An IPI goes through
- * OpenSBI on both harts: it was a fifth of a pipe round trip's
- * instructions on two harts.
+ * Make p (RUNNABLE, p->lock held) wait for a hart.
+ *
+ * While every hart is busy, a process woken by another (a pipe's reader
+ * by its writer, a child at fork, a parent at exit) waits in this hart's
+ * c->woken and runs here next: the waker mostly gives the hart up soon
+ * after (the writer goes on to read and sleeps, the parent waits), so the
+ * two stay on one hart and nothing else need know.  A second one, a
+ * process that yields (it must let the others run first) and anything
+ * woken while some hart is idle go to the shared queue instead.  c->woken
+ * is left at the next sched() or tick, which bounds its wait by the
+ * waker's quantum, as for a process on the queue.
+ *
+ * If more processes wait on the queue than there are busy harts, an idle
+ * hart is woken to run one; one waiting process per busy hart is left to
+ * that hart, which comes to the queue soon for the same reason, and an
+ * idle hart looks at the queue at its next timer tick anyway.  An IPI
+ * goes through OpenSBI on both harts: it was a fifth of a pipe round
+ * trip's instructions on two harts.  Under -icount QEMU would run the
+ * woken hart only after this one's time slice, by when this hart has run
+ * the waiting processes itself and the work never spreads (four pipe
+ * pairs ran on one hart of four, sending an IPI a round trip), so the
+ * sender pauses (hart_pause).
  */
 void
 runqueue_add(struct proc *p)
 {
   assert(holding(&p->lock));
+  struct cpu *c = mycpu();
+  /* Looks without allidle's lock: a stale count costs an IPI, a tick's
+   * wait or a quantum's, nothing more. */
+  int busy = __atomic_load_n(&allidle.harts, __ATOMIC_RELAXED) -
+             __atomic_load_n(&allidle.idle, __ATOMIC_RELAXED);
+  uint64 idle = idle_harts & ~(1UL << c->hartid);
+  if (idle_harts == 0 && c->woken == 0 && p != c->proc) {
+    c->woken = p;
+    return;
+  }
+
   acquire(&rq.lock);
   int waiting = ++rq.len;
   p->runnext = 0;
@@ -97,20 +122,26 @@ runqueue_add(struct proc *p)
   rq.tail = p;
   release(&rq.lock);
 
-  /* A look without allidle's lock: a stale count costs an IPI or a
-   * tick's wait, nothing more. */
-  int busy = __atomic_load_n(&allidle.harts, __ATOMIC_RELAXED) -
-             __atomic_load_n(&allidle.idle, __ATOMIC_RELAXED);
-  uint64 idle = idle_harts & ~(1UL << cpuid());
-  if (idle && waiting > busy)
+  if (idle && waiting > busy) {
     sbi_send_ipi(idle & -idle); /* the lowest idle hart */
+    hart_pause(); /* under -icount, let it run now, as hardware would */
+  }
 }
 
+/* The next process to run on this hart, or 0: the one woken here, else
+ * the head of the shared queue. */
 static struct proc *
 rq_pop(void)
 {
+  push_off(); /* an interrupt handler may fill c->woken */
+  struct cpu *c = mycpu();
+  struct proc *p = c->woken;
+  c->woken = 0;
+  pop_off();
+  if (p)
+    return p;
   acquire(&rq.lock);
-  struct proc *p = rq.head;
+  p = rq.head;
   if (p) {
     rq.head = p->runnext;
     rq.len--;
@@ -318,7 +349,7 @@ scheduler(void)
       __sync_fetch_and_or(&idle_harts, me);
       /* A look without the lock: a process queued after this load
        * finds our bit in idle_harts and sends the IPI wfi waits for. */
-      if (__atomic_load_n(&rq.head, __ATOMIC_ACQUIRE) == 0)
+      if (__atomic_load_n(&rq.head, __ATOMIC_ACQUIRE) == 0 && c->woken == 0)
         wfi();
       __sync_fetch_and_and(&idle_harts, ~me);
       allidle_change(-1);
