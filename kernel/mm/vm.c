@@ -194,14 +194,16 @@ uvm_create(uint64 trapframe_pa)
 }
 
 /* The index of the first valid entry of table t in [i, lim), or lim.
- * Four entries a test: fork and exit scan every table of a process, and
+ * Eight entries a test: fork and exit scan every table of a process, and
  * most entries are empty. */
 static int
 next_valid_below(pagetable_t t, int i, int lim)
 {
-  for (; i + 4 <= lim; i += 4)
-    if ((t[i] | t[i + 1] | t[i + 2] | t[i + 3]) & PTE_V)
+  for (; i + 8 <= lim; i += 8) {
+    const pte_t *e = &t[i];
+    if ((e[0] | e[1] | e[2] | e[3] | e[4] | e[5] | e[6] | e[7]) & PTE_V)
       break;
+  }
   for (; i < lim; i++)
     if (t[i] & PTE_V)
       break;
