@@ -50,6 +50,7 @@
 #include "kernel/proc/proc.h"
 #include "kernel/dev/dev.h"
 #include "kernel/arch/sbi.h"
+#include "kernel/arch/boot.h"
 
 _Static_assert(BSIZE % sizeof(struct dinode) == 0, "dinodes straddle blocks");
 _Static_assert(BSIZE % sizeof(struct dirent) == 0, "dirents straddle blocks");
@@ -282,6 +283,23 @@ iinit(void)
 }
 
 /*
+ * Does anyone besides the caller hold ip?  A free disk inode can still be
+ * held: reclaim_dying() keeps the reference of the inode it frees until
+ * the last step's transaction has committed.  Handing such an inode out
+ * again would make that reference's drop the last one of the new file or
+ * directory, and unlinking it would then never free it (an orphan on the
+ * disk, which the fuzzer's fsck after halt found).
+ */
+static int
+still_held(struct inode *ip)
+{
+  acquire(&itable.lock);
+  int held = ip->ref > 1;
+  release(&itable.lock);
+  return held;
+}
+
+/*
  * The in-memory inode for (dev, inum), referenced but unlocked and
  * possibly not yet read from disk; 0 if the number is bad or the table is
  * full.
@@ -328,6 +346,11 @@ ialloc(uint dev, short type)
       if (ip == 0) {
         brelse(bp);
         return 0;
+      }
+      if (still_held(ip)) { /* being freed: not ours to hand out yet */
+        iput(ip);
+        brelse(bp);
+        continue;
       }
       memset(dip, 0, sizeof(*dip));
       dip->type = type;
@@ -490,6 +513,11 @@ reclaim_dying(void)
     itable.ndying--;
     release(&itable.lock);
     free_inode(ip);
+    /* Boot option test=slowreclaim: dawdle while the freed inode is still
+     * held, to show the fuzzer catch an ialloc that hands it out. */
+    if (bootarg_has("test=slowreclaim"))
+      for (volatile int i = 0; i < 3000000; i++)
+        ;
     acquire(&itable.lock);
     ip->ref--; /* the reference iput() passed on */
   }
