@@ -38,6 +38,20 @@ def no_panic(m, what):
           % (what, harness.tail(m.output)))
 
 
+def boot_case(t, name, image, judge):
+    """Boot image as sub-test name; judge(m) returns (ok, what it wanted
+    or saw), and a failure shows that with the console's tail."""
+    m = t.boot(name, image=image)
+    try:
+        ok, what = judge(m)
+        t.sub(name, ok, "" if ok else "%s, console:\n%s"
+              % (what, harness.tail(m.output)))
+    except harness.TestFailure as e:
+        t.sub(name, False, str(e))
+    finally:
+        m.kill()
+
+
 def halt(m):
     m.send("halt")
     m.wait_exit(60)
@@ -208,8 +222,7 @@ def hostile_images(t):
             t.sub(name, False, "fsck exit %d on the damaged image:\n%s"
                   % (rc, harness.tail(out)))
             continue
-        m = t.boot(name, image=p)
-        try:
+        def judge(m, commands=commands, regex=regex):
             if REFUSED in m.expect(r"(?m)^\$ |" + REFUSED, 60).group(0):
                 m.wait_exit(30)
             else:
@@ -217,12 +230,8 @@ def hostile_images(t):
                     m.run(c, 30)
                 m.run("echo alive", 30)
             ok = re.search(regex, m.output) and "panic" not in m.output
-            t.sub(name, ok, "" if ok else "want %r, console:\n%s"
-                  % (regex, harness.tail(m.output)))
-        except harness.TestFailure as e:
-            t.sub(name, False, str(e))
-        finally:
-            m.kill()
+            return ok, "want %r" % regex
+        boot_case(t, name, p, judge)
 
 
 @test(timeout=120)
@@ -230,9 +239,7 @@ def image_without_init(t):
     """An image with no runnable /init (none at all, or a text file by
     that name) is a broken disk, not a kernel bug: the kernel says so in
     one line and powers off with a failure status; it does not panic."""
-    d = os.path.join(harness.OUT, "fsimage")
-    os.makedirs(d, exist_ok=True)
-    text = os.path.join(d, "init")
+    text = os.path.join(os.path.dirname(image_path("x")), "init")
     with open(text, "w") as f:
         f.write("not a program\n")
     readme = os.path.join(harness.ROOT, "README.md")
@@ -241,14 +248,9 @@ def image_without_init(t):
         r = subprocess.run([os.path.join(harness.ROOT, "mkfs", "mkfs"), p] + files,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         check(r.returncode == 0, "mkfs failed: %s" % r.stdout.decode())
-        m = t.boot(name, image=p)
-        try:
+
+        def judge(m):
             m.expect(r"init: cannot exec /init", 60)
             rc = m.wait_exit(30)
-            ok = rc != 0 and "panic" not in m.output
-            t.sub(name, ok, "" if ok else "QEMU exit %d, console:\n%s"
-                  % (rc, harness.tail(m.output)))
-        except harness.TestFailure as e:
-            t.sub(name, False, str(e))
-        finally:
-            m.kill()
+            return rc != 0 and "panic" not in m.output, "QEMU exit %d" % rc
+        boot_case(t, name, p, judge)
